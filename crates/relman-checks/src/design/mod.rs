@@ -1,0 +1,4 @@
+//! Design & Architecture: D-3 (open by default), D-4 (documentation).
+
+pub mod d3_open_source;
+pub mod d4_architecture_doc;

@@ -1,0 +1,83 @@
+//! The list of every check. Adding a check is one file and one line here.
+
+use crate::{CheckMeta, FleetCheck, ServiceCheck};
+use crate::{design, foundation, observability, resilience};
+
+/// Checks judged once for the fleet.
+pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
+    &foundation::f1_waivers::Waivers,
+    &foundation::f2_okrs::QuarterlyOkrs,
+    &foundation::f3_manifesto_review::ManifestoReview,
+];
+
+/// Checks judged for every service.
+pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
+    &design::d3_open_source::OpenSourceDecision,
+    &design::d4_architecture_doc::ArchitectureDoc,
+    &observability::o5_log_retention::LogRetention,
+    &resilience::r1_slo_margin::SloMargin,
+    &resilience::r2_internal_slo::InternalSlo,
+];
+
+/// Every check's metadata, fleet checks first.
+pub fn all() -> impl Iterator<Item = &'static CheckMeta> {
+    FLEET_CHECKS
+        .iter()
+        .map(|c| c.meta())
+        .chain(SERVICE_CHECKS.iter().map(|c| c.meta()))
+}
+
+/// The checks that give evidence for a rule.
+pub fn for_rule(rule: &str) -> impl Iterator<Item = &'static CheckMeta> + '_ {
+    all().filter(move |m| m.rule.eq_ignore_ascii_case(rule))
+}
+
+#[cfg(test)]
+mod tests {
+    use relman_core::rules::{Manifesto, Scope};
+
+    use super::*;
+
+    /// Check ids are a public interface (reports, baselines, waivers quote
+    /// them): this list changes only on purpose.
+    #[test]
+    fn check_ids_are_stable() {
+        let ids: Vec<String> = all().map(|m| format!("{} {}", m.rule, m.id)).collect();
+        assert_eq!(
+            ids,
+            [
+                "F-1 waiver-hygiene",
+                "F-2 quarterly-okrs",
+                "F-3 manifesto-review",
+                "D-3 open-source-decision",
+                "D-4 architecture-doc",
+                "O-5 log-retention",
+                "R-1 slo-margin",
+                "R-2 internal-slo",
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_match_their_rule_scope() {
+        let m = Manifesto::builtin();
+        for c in FLEET_CHECKS {
+            assert_eq!(m.get(c.meta().rule).map(|r| r.scope), Some(Scope::Fleet), "{}", c.meta().id);
+        }
+        for c in SERVICE_CHECKS {
+            assert_eq!(m.get(c.meta().rule).map(|r| r.scope), Some(Scope::Service), "{}", c.meta().id);
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for m in all() {
+            assert!(seen.insert(m.id), "duplicate id {}", m.id);
+            assert!(m.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", m.id);
+            for text in [m.title, m.what, m.why, m.fix] {
+                assert!(!text.is_empty(), "{} has empty docs", m.id);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Small fleets and services for the checks' unit tests.
+
+use chrono::NaiveDate;
+use relman_core::evidence::{FleetEvidence, ServiceEvidence};
+use relman_core::fleet::{
+    Docs, Fleet, FleetConfig, Lifecycle, Origin, Records, Service, SloTarget, Tier, Tuning,
+};
+use relman_core::rules::Manifesto;
+use relman_core::{Finding, Status};
+
+use crate::{FleetCheck, FleetCx, ServiceCheck, ServiceCx};
+
+pub fn date(s: &str) -> NaiveDate {
+    relman_core::time::parse_date(s).expect("test date")
+}
+
+pub fn now() -> NaiveDate {
+    date("2026-11-24")
+}
+
+pub fn fleet() -> Fleet {
+    Fleet {
+        root: "fleet".into(),
+        config: FleetConfig {
+            name: "test".into(),
+            origin: Origin::new("relman.yaml"),
+            ..FleetConfig::default()
+        },
+        manifesto: Manifesto::builtin(),
+        tuning: Tuning::default(),
+        services: Vec::new(),
+        broken_services: Vec::new(),
+        waivers: Vec::new(),
+        records: Records::default(),
+        cost: Vec::new(),
+    }
+}
+
+pub fn service(name: &str) -> Service {
+    Service {
+        name: name.into(),
+        team: "core".into(),
+        tier: Tier::Critical,
+        lifecycle: Lifecycle::Production,
+        public: Some(false),
+        repo: None,
+        metrics: None,
+        logs: Vec::new(),
+        log_retention_days: None,
+        slo: None,
+        database: None,
+        docs: Docs::default(),
+        open_source: None,
+        security_reports: Vec::new(),
+        origin: Origin::new(format!("services/{name}.yaml")),
+    }
+}
+
+pub fn target(objective: f64, window: &str) -> SloTarget {
+    SloTarget {
+        objective,
+        window: window.into(),
+        window_secs: relman_core::time::parse_duration(window).expect("window"),
+    }
+}
+
+pub fn run_service(check: &dyn ServiceCheck, s: &Service, ev: &ServiceEvidence) -> Vec<Finding> {
+    let f = fleet();
+    crate::run_service(
+        check,
+        &ServiceCx {
+            fleet: &f,
+            service: s,
+            evidence: ev,
+            now: now(),
+        },
+    )
+}
+
+pub fn run_fleet(check: &dyn FleetCheck, f: &Fleet) -> Vec<Finding> {
+    crate::run_fleet(
+        check,
+        &FleetCx {
+            fleet: f,
+            evidence: &FleetEvidence::default(),
+            now: now(),
+        },
+    )
+}
+
+pub fn statuses(findings: &[Finding]) -> Vec<Status> {
+    findings.iter().map(|f| f.status).collect()
+}
+
+/// `status: message` lines, for snapshots.
+pub fn render(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let at: Vec<String> = f.evidence.iter().map(|e| e.display()).collect();
+            format!("{}: {} [{}]", f.status, f.message, at.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

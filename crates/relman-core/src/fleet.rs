@@ -1,0 +1,457 @@
+//! The fleet as relman understands it, after loading and validation.
+//!
+//! These are the contract's shapes (DESIGN.md, "The fleet directory") turned
+//! into types. Values are validated; positions are kept in [`Origin`] so that
+//! checks can point at the line that decided.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::finding::EvidenceRef;
+use crate::rules::{Category, Manifesto};
+use crate::yaml::Pos;
+
+/// Where a loaded value came from: the file (relative to the fleet
+/// directory) and the position of each field, keyed by its dotted path.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origin {
+    pub file: String,
+    pub fields: HashMap<String, Pos>,
+}
+
+impl Origin {
+    pub fn new(file: impl Into<String>) -> Origin {
+        Origin {
+            file: file.into(),
+            fields: HashMap::new(),
+        }
+    }
+
+    /// Evidence pointing at a field, or at the file when the field is absent.
+    pub fn at(&self, source: &str, field: &str) -> EvidenceRef {
+        let r = EvidenceRef::new(source, self.file.clone());
+        match self.fields.get(field) {
+            Some(pos) => r.at(pos.line, pos.col),
+            None => r,
+        }
+    }
+
+    /// `file: field`, for messages.
+    pub fn field(&self, field: &str) -> String {
+        format!("{}: {field}", self.file)
+    }
+}
+
+/// The loaded fleet directory.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    /// The fleet directory.
+    pub root: PathBuf,
+    pub config: FleetConfig,
+    pub manifesto: Manifesto,
+    pub tuning: Tuning,
+    pub services: Vec<Service>,
+    /// Descriptors that could not be loaded; they are reported with `error`
+    /// findings while the rest of the fleet is audited.
+    pub broken_services: Vec<BrokenService>,
+    pub waivers: Vec<Waiver>,
+    pub records: Records,
+    pub cost: Vec<CostRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BrokenService {
+    pub name: String,
+    pub file: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FleetConfig {
+    pub name: String,
+    pub now: Option<NaiveDate>,
+    pub manifesto: ManifestoConfig,
+    pub teams: Vec<Team>,
+    pub key_components: Vec<KeyComponent>,
+    pub prometheus: Option<PrometheusConfig>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ManifestoConfig {
+    /// F-3: when the rule set was last reviewed.
+    pub last_reviewed: Option<NaiveDate>,
+    /// A manifesto file that retunes, retires or adds rules.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub name: String,
+    pub okrs: Vec<OkrTarget>,
+}
+
+/// F-2: a measurable quarterly target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OkrTarget {
+    /// `2026-Q4`.
+    pub quarter: String,
+    pub goal: OkrGoal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OkrGoal {
+    /// The team's score over the rules of a category.
+    Category { category: Category, min_score: f64 },
+    /// The share of the team's services that pass (or have waived) a rule.
+    Rule { rule: String, min_pass_ratio: f64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyComponent {
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrometheusConfig {
+    pub url: Option<String>,
+    pub thanos_compactor_args: Vec<String>,
+}
+
+/// Tunable parameters of the built-in checks, set by a fleet's manifesto file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// F-3: the longest time between two reviews of the manifesto.
+    pub manifesto_review_max_days: i64,
+    /// F-1: the furthest a waiver may expire.
+    pub waiver_max_days: i64,
+    /// the internal error budget must be at most this share of the external one.
+    pub slo_max_budget_ratio: f64,
+    /// O-5: log retention for critical services.
+    pub log_retention_critical_days: u32,
+    /// O-5: log retention for non-critical services.
+    pub log_retention_non_critical_days: u32,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            manifesto_review_max_days: 183,
+            waiver_max_days: 365,
+            slo_max_budget_ratio: 0.5,
+            log_retention_critical_days: 30,
+            log_retention_non_critical_days: 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Critical,
+    NonCritical,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Critical => "critical",
+            Tier::NonCritical => "non-critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Poc,
+    Production,
+    Deprecated,
+}
+
+impl Lifecycle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Poc => "poc",
+            Lifecycle::Production => "production",
+            Lifecycle::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// A path named in a fleet file: as written, and resolved against that file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetPath {
+    pub written: String,
+    /// Resolved against the naming file's folder.
+    pub resolved: PathBuf,
+    /// Relative to the fleet directory when inside it, for messages.
+    pub display: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub team: String,
+    pub tier: Tier,
+    pub lifecycle: Lifecycle,
+    pub public: Option<bool>,
+    pub repo: Option<FleetPath>,
+    pub metrics: Option<MetricsSource>,
+    pub logs: Vec<FleetPath>,
+    pub log_retention_days: Option<u32>,
+    pub slo: Option<Slo>,
+    pub database: Option<Database>,
+    pub docs: Docs,
+    pub open_source: Option<OpenSource>,
+    pub security_reports: Vec<FleetPath>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSource {
+    pub url: Option<String>,
+    pub file: Option<FleetPath>,
+    pub service_label: String,
+    pub target_labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Slo {
+    pub external: Option<SloTarget>,
+    pub internal: Option<SloTarget>,
+    pub sli: Option<Sli>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SloTarget {
+    /// Percent, e.g. 99.9.
+    pub objective: f64,
+    /// As written: `30d`.
+    pub window: String,
+    pub window_secs: u64,
+}
+
+impl SloTarget {
+    /// The error budget as a fraction: 99.9 → 0.001.
+    pub fn error_budget(&self) -> f64 {
+        (100.0 - self.objective) / 100.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sli {
+    pub errors: String,
+    pub total: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Database {
+    pub max_connections: Option<u64>,
+    pub pool_size: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// Relative to the repo.
+    pub architecture: Option<String>,
+    pub runbooks: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenSource {
+    Yes,
+    /// `false` with no reason.
+    No,
+    /// Closed, with the reason given.
+    Reason(String),
+}
+
+/// F-1: a recorded exception to a rule.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    pub rule: String,
+    pub service: Option<String>,
+    pub reason: Option<String>,
+    pub discussion: Option<String>,
+    pub approved_by: Option<String>,
+    pub expires: Option<NaiveDate>,
+    pub origin: Origin,
+    /// The waiver's index in waivers.yaml, for messages (`waivers.yaml[2]`).
+    pub index: usize,
+}
+
+impl Waiver {
+    /// `O-7 on ldap` or `O-10 (fleet)`.
+    pub fn describe(&self) -> String {
+        match &self.service {
+            Some(s) => format!("{} on {s}", self.rule),
+            None => format!("{} for the fleet", self.rule),
+        }
+    }
+
+    /// Why this waiver cannot apply, whatever the date; `None` when complete.
+    pub fn defects(&self, now: NaiveDate, max_days: i64) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.discussion.is_none() {
+            out.push("no discussion link".to_string());
+        }
+        if self.approved_by.is_none() {
+            out.push("no approver (approved_by)".to_string());
+        }
+        match self.expires {
+            None => out.push("no expiry date".to_string()),
+            Some(e) if (e - now).num_days() > max_days => out.push(format!(
+                "expires {e}, more than {max_days} days ahead"
+            )),
+            Some(_) => {}
+        }
+        out
+    }
+
+    pub fn is_expired(&self, now: NaiveDate) -> bool {
+        self.expires.is_some_and(|e| e < now)
+    }
+
+    /// A waiver that covers its rule on `now`.
+    pub fn applies(&self, now: NaiveDate, max_days: i64) -> bool {
+        self.defects(now, max_days).is_empty() && !self.is_expired(now)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    pub incidents: Vec<Incident>,
+    pub postmortems: Vec<Postmortem>,
+    pub gamedays: Vec<Gameday>,
+    pub dr_playbooks: Vec<DrPlaybook>,
+    pub reviews: Vec<Review>,
+    pub deployments: Vec<Deployment>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IncidentSeverity {
+    Minor,
+    Major,
+    Critical,
+}
+
+impl IncidentSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentSeverity::Minor => "minor",
+            IncidentSeverity::Major => "major",
+            IncidentSeverity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: String,
+    pub severity: IncidentSeverity,
+    pub services: Vec<String>,
+    pub started: Option<DateTime<Utc>>,
+    pub resolved: Option<DateTime<Utc>>,
+    pub statuspage: Option<String>,
+    pub playbook_run: Option<String>,
+    pub postmortem: Option<FleetPath>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionItem {
+    pub title: String,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Postmortem {
+    pub incident: String,
+    pub date: Option<NaiveDate>,
+    pub action_items: Vec<ActionItem>,
+    pub runbooks: Vec<String>,
+    /// The Markdown body after the front matter, and the line it starts on.
+    pub body: String,
+    pub body_line: u32,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Gameday {
+    pub date: NaiveDate,
+    pub services: Vec<String>,
+    pub hypothesis: Option<String>,
+    pub impact: Option<String>,
+    pub actions: Vec<ActionItem>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrPlaybook {
+    pub component: String,
+    pub last_tested: Option<NaiveDate>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewType {
+    Prr,
+    Poc,
+    Security,
+}
+
+impl ReviewType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewType::Prr => "prr",
+            ReviewType::Poc => "poc",
+            ReviewType::Security => "security",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub kind: ReviewType,
+    pub service: String,
+    pub date: NaiveDate,
+    pub outcome: Option<String>,
+    pub link: Option<String>,
+    pub origin: Origin,
+}
+
+/// One line of records/deployments.csv.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub service: String,
+    pub environment: String,
+    pub deployer: String,
+    pub at: DateTime<Utc>,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pricing {
+    Spot,
+    OnDemand,
+    Reserved,
+    SavingsPlan,
+}
+
+/// One row of a cost export, in the generic form.
+#[derive(Debug, Clone)]
+pub struct CostRow {
+    /// `2026-10`.
+    pub month: String,
+    pub environment: String,
+    pub pricing: Pricing,
+    pub cost_usd: f64,
+    pub customers: Option<u64>,
+    pub file: String,
+    pub line: u32,
+}

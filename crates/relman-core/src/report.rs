@@ -1,0 +1,154 @@
+//! The audit report: the JSON contract `relman.report/v1` (DESIGN.md).
+//!
+//! Field names and types here are fixed by the contract: fields may be added,
+//! none removed or renamed without a new schema version. Every collection is
+//! ordered (services by name, rules in manifesto order, findings in check
+//! order, status counts by name) so the same inputs give the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use crate::finding::{Finding, Status};
+use crate::rules::Category;
+
+pub const SCHEMA: &str = "relman.report/v1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub fleet: String,
+    pub now: String,
+    pub summary: Summary,
+    pub fleet_rules: Vec<RuleResult>,
+    pub services: Vec<ServiceReport>,
+    pub teams: Vec<TeamReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    #[serde(serialize_with = "score")]
+    pub score: f64,
+    pub services: usize,
+    /// Rule statuses across the fleet rules and every service's rules.
+    pub statuses: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleResult {
+    pub rule: String,
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    pub title: String,
+    pub category: Category,
+    /// The waiver that turned the rule `waived`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRef {
+    pub reason: String,
+    pub discussion: String,
+    pub approved_by: String,
+    pub expires: String,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    pub name: String,
+    pub team: String,
+    pub tier: String,
+    #[serde(serialize_with = "score")]
+    pub score: f64,
+    pub rules: Vec<RuleResult>,
+    /// The descriptor, relative to the fleet directory.
+    pub descriptor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamReport {
+    pub name: String,
+    #[serde(serialize_with = "score")]
+    pub score: f64,
+    pub services: Vec<String>,
+    pub okrs: Vec<OkrProgress>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OkrProgress {
+    pub quarter: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_score")]
+    pub min_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_score")]
+    pub min_pass_ratio: Option<f64>,
+    /// `null` when nothing counted toward it (no applicable rule).
+    #[serde(serialize_with = "opt_score")]
+    pub actual: Option<f64>,
+    pub met: bool,
+}
+
+/// Scores are shown to three decimals, so reports stay stable and readable.
+pub fn round_score(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn score<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_score(*v))
+}
+
+fn opt_score<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64(round_score(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+/// The mean score of a set of rule statuses; `None` when none counts.
+pub fn mean_score(statuses: impl IntoIterator<Item = Status>) -> Option<f64> {
+    let (sum, n) = statuses
+        .into_iter()
+        .filter_map(Status::score)
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+impl Report {
+    /// Every rule result of the report, fleet rules first.
+    pub fn all_rules(&self) -> impl Iterator<Item = &RuleResult> {
+        self.fleet_rules
+            .iter()
+            .chain(self.services.iter().flat_map(|s| s.rules.iter()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_follow_the_contract() {
+        assert_eq!(mean_score([Status::Pass, Status::Waived]), Some(1.0));
+        assert_eq!(mean_score([Status::Warn, Status::Fail]), Some(0.25));
+        assert_eq!(
+            mean_score([Status::Unverified, Status::Error, Status::NotApplicable]),
+            Some(0.0)
+        );
+        assert_eq!(mean_score([Status::NotApplicable]), None);
+    }
+
+    #[test]
+    fn worst_status_order() {
+        use Status::*;
+        assert_eq!(Status::worst([Pass, Warn, Unverified]), Unverified);
+        assert_eq!(Status::worst([Error, Fail]), Fail);
+        assert_eq!(Status::worst([Error, Unverified]), Error);
+        assert_eq!(Status::worst([Pass, NotApplicable]), Pass);
+        assert_eq!(Status::worst([]), NotApplicable);
+    }
+}

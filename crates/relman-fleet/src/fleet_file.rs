@@ -1,0 +1,255 @@
+//! relman.yaml: the fleet file.
+
+use std::path::Path;
+
+use relman_core::Category;
+use relman_core::fleet::{
+    FleetConfig, KeyComponent, ManifestoConfig, OkrGoal, OkrTarget, PrometheusConfig, Team,
+};
+use relman_core::time;
+use relman_core::yaml::Node;
+
+use crate::diag::Diagnostic;
+use crate::fields::{Ctx, shown};
+use crate::files;
+
+const FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "name",
+    "now",
+    "manifesto",
+    "teams",
+    "key_components",
+    "prometheus",
+];
+
+/// `None` when the file cannot be used at all (unreadable, not YAML, not a
+/// mapping, no name); problems go to `diags` either way.
+pub(crate) fn load(root: &Path, diags: &mut Vec<Diagnostic>) -> Option<FleetConfig> {
+    let path = root.join("relman.yaml");
+    let doc = match files::read_yaml(root, &path) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            diags.push(Diagnostic {
+                file: "relman.yaml".into(),
+                pos: None,
+                field: String::new(),
+                message: "empty fleet file, expected at least `name`".into(),
+            });
+            return None;
+        }
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut cx = Ctx::new("relman.yaml");
+    let config = parse(&mut cx, &doc);
+    diags.append(&mut cx.diags);
+    config
+}
+
+pub(crate) fn header(cx: &mut Ctx, doc: &Node, kind: &str) {
+    if let Some(v) = cx.get(doc, "apiVersion") {
+        if v.as_scalar() != Some("relman/v1") {
+            cx.error(
+                Some(v.pos),
+                "apiVersion",
+                format!("unknown value {}, expected relman/v1", shown(v)),
+            );
+        }
+    }
+    if let Some(v) = cx.get(doc, "kind") {
+        if v.as_scalar() != Some(kind) {
+            cx.error(
+                Some(v.pos),
+                "kind",
+                format!("unknown value {}, expected {kind}", shown(v)),
+            );
+        }
+    }
+}
+
+fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
+    cx.object(doc, "", FIELDS)?;
+    header(cx, doc, "Fleet");
+    let name = cx.req(doc, "", "name").and_then(|n| cx.text(n, "name"));
+    let now = cx.get(doc, "now").and_then(|n| cx.date(n, "now"));
+
+    let mut manifesto = ManifestoConfig::default();
+    if let Some(m) = cx.get(doc, "manifesto") {
+        if cx
+            .object(m, "manifesto", &["last_reviewed", "file"])
+            .is_some()
+        {
+            manifesto.last_reviewed = cx
+                .get(m, "last_reviewed")
+                .and_then(|n| cx.date(n, "manifesto.last_reviewed"));
+            manifesto.file = cx.get(m, "file").and_then(|n| cx.text(n, "manifesto.file"));
+        }
+    }
+
+    let mut teams = Vec::new();
+    if let Some(list) = cx.get(doc, "teams") {
+        for (i, t) in cx.list(list, "teams").into_iter().enumerate() {
+            let path = format!("teams[{i}]");
+            if let Some(team) = parse_team(cx, t, &path) {
+                if teams.iter().any(|x: &Team| x.name == team.name) {
+                    cx.error(
+                        Some(t.pos),
+                        &format!("{path}.name"),
+                        format!("team \"{}\" is declared twice", team.name),
+                    );
+                }
+                teams.push(team);
+            }
+        }
+    }
+
+    let mut key_components = Vec::new();
+    if let Some(list) = cx.get(doc, "key_components") {
+        for (i, c) in cx.list(list, "key_components").into_iter().enumerate() {
+            let path = format!("key_components[{i}]");
+            if cx.object(c, &path, &["name", "kind"]).is_none() {
+                continue;
+            }
+            let name = cx
+                .req(c, &path, "name")
+                .and_then(|n| cx.text(n, &format!("{path}.name")));
+            let kind = cx
+                .req(c, &path, "kind")
+                .and_then(|n| cx.text(n, &format!("{path}.kind")));
+            if let (Some(name), Some(kind)) = (name, kind) {
+                key_components.push(KeyComponent { name, kind });
+            }
+        }
+    }
+
+    let prometheus = cx.get(doc, "prometheus").and_then(|p| {
+        cx.object(p, "prometheus", &["url", "thanos_compactor_args"])?;
+        let url = cx.get(p, "url").and_then(|n| cx.text(n, "prometheus.url"));
+        if let Some(u) = &url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                let pos = p.get("url").map(|n| n.pos);
+                cx.error(
+                    pos,
+                    "prometheus.url",
+                    format!("invalid URL \"{u}\", expected http:// or https://"),
+                );
+            }
+        }
+        let thanos_compactor_args = cx
+            .get(p, "thanos_compactor_args")
+            .map(|n| cx.strings(n, "prometheus.thanos_compactor_args"))
+            .unwrap_or_default();
+        Some(PrometheusConfig {
+            url,
+            thanos_compactor_args,
+        })
+    });
+
+    Some(FleetConfig {
+        name: name?,
+        now,
+        manifesto,
+        teams,
+        key_components,
+        prometheus,
+        origin: cx.origin.clone(),
+    })
+}
+
+fn parse_team(cx: &mut Ctx, t: &Node, path: &str) -> Option<Team> {
+    cx.object(t, path, &["name", "okrs"])?;
+    let name = cx
+        .req(t, path, "name")
+        .and_then(|n| cx.text(n, &format!("{path}.name")));
+    let mut okrs = Vec::new();
+    if let Some(list) = cx.get(t, "okrs") {
+        let okrs_path = format!("{path}.okrs");
+        for (i, o) in cx.list(list, &okrs_path).into_iter().enumerate() {
+            let p = format!("{okrs_path}[{i}]");
+            if let Some(okr) = parse_okr(cx, o, &p) {
+                okrs.push(okr);
+            }
+        }
+    }
+    Some(Team { name: name?, okrs })
+}
+
+fn parse_okr(cx: &mut Ctx, o: &Node, path: &str) -> Option<OkrTarget> {
+    cx.object(
+        o,
+        path,
+        &["quarter", "category", "min_score", "rule", "min_pass_ratio"],
+    )?;
+    let quarter = cx.req(o, path, "quarter").and_then(|n| {
+        let q = n.as_scalar().filter(|q| time::is_quarter(q));
+        if q.is_none() {
+            cx.error(
+                Some(n.pos),
+                &format!("{path}.quarter"),
+                format!("invalid quarter {}, expected YYYY-QN such as 2026-Q4", shown(n)),
+            );
+        }
+        q.map(str::to_string)
+    });
+    let category = cx.get(o, "category");
+    let rule = cx.get(o, "rule");
+    let goal = match (category, rule) {
+        (Some(c), None) => {
+            let category = Category::parse(c.as_scalar().unwrap_or_default());
+            if category.is_none() {
+                cx.error(
+                    Some(c.pos),
+                    &format!("{path}.category"),
+                    format!(
+                        "unknown value {}, expected one of {}",
+                        shown(c),
+                        Category::slugs()
+                    ),
+                );
+            }
+            let min = cx
+                .req(o, path, "min_score")
+                .and_then(|n| cx.number(n, &format!("{path}.min_score"), 0.0, 1.0));
+            OkrGoal::Category {
+                category: category?,
+                min_score: min?,
+            }
+        }
+        (None, Some(r)) => {
+            // Rule ids are checked against the manifesto by the judge, which
+            // knows about rules a fleet's manifesto file adds.
+            let rule = cx.text(r, &format!("{path}.rule"));
+            let min = cx
+                .req(o, path, "min_pass_ratio")
+                .and_then(|n| cx.number(n, &format!("{path}.min_pass_ratio"), 0.0, 1.0));
+            OkrGoal::Rule {
+                rule: rule?.to_ascii_uppercase(),
+                min_pass_ratio: min?,
+            }
+        }
+        (Some(_), Some(_)) => {
+            cx.error(
+                Some(o.pos),
+                path,
+                "give either category (with min_score) or rule (with min_pass_ratio), not both",
+            );
+            return None;
+        }
+        (None, None) => {
+            cx.error(
+                Some(o.pos),
+                path,
+                "missing target: give category with min_score, or rule with min_pass_ratio",
+            );
+            return None;
+        }
+    };
+    Some(OkrTarget {
+        quarter: quarter?,
+        goal,
+    })
+}
