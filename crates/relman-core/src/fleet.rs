@@ -91,6 +91,8 @@ pub struct ManifestoConfig {
 pub struct Team {
     pub name: String,
     pub okrs: Vec<OkrTarget>,
+    /// Its field path in relman.yaml (`teams[2]`), for positions.
+    pub path: String,
 }
 
 /// F-2: a measurable quarterly target.
@@ -99,6 +101,8 @@ pub struct OkrTarget {
     /// `2026-Q4`.
     pub quarter: String,
     pub goal: OkrGoal,
+    /// Its field path in relman.yaml (`teams[0].okrs[1]`), for positions.
+    pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -235,7 +235,12 @@ impl Ctx {
     /// A list; a single scalar is taken as a list of one.
     pub fn list<'n>(&mut self, node: &'n Node, path: &str) -> Vec<&'n Node> {
         match node.as_seq() {
-            Some(items) => items.iter().collect(),
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.origin.fields.insert(format!("{path}[{i}]"), item.pos);
+                }
+                items.iter().collect()
+            }
             None if node.as_scalar().is_some() => vec![node],
             None => {
                 self.error(

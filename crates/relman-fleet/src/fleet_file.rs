@@ -175,7 +175,11 @@ fn parse_team(cx: &mut Ctx, t: &Node, path: &str) -> Option<Team> {
             }
         }
     }
-    Some(Team { name: name?, okrs })
+    Some(Team {
+        name: name?,
+        okrs,
+        path: path.to_string(),
+    })
 }
 
 fn parse_okr(cx: &mut Ctx, o: &Node, path: &str) -> Option<OkrTarget> {
@@ -251,5 +255,6 @@ fn parse_okr(cx: &mut Ctx, o: &Node, path: &str) -> Option<OkrTarget> {
     Some(OkrTarget {
         quarter: quarter?,
         goal,
+        path: path.to_string(),
     })
 }

@@ -64,11 +64,11 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         manifesto_file::load(root, file, &mut manifesto, &mut tuning, &mut diagnostics);
     }
 
-    for (t, team) in config.teams.iter().enumerate() {
-        for (o, okr) in team.okrs.iter().enumerate() {
+    for team in &config.teams {
+        for okr in &team.okrs {
             if let relman_core::fleet::OkrGoal::Rule { rule, .. } = &okr.goal {
                 if manifesto.get(rule).is_none() {
-                    let field = format!("teams[{t}].okrs[{o}].rule");
+                    let field = format!("{}.rule", okr.path);
                     diagnostics.push(Diagnostic {
                         file: "relman.yaml".into(),
                         pos: config.origin.fields.get(&field).copied(),

@@ -56,7 +56,7 @@ impl FleetCheck for QuarterlyOkrs {
             };
             let team = &config.teams[i];
             let current = team.okrs.iter().filter(|o| o.quarter == quarter).count();
-            let at = config.origin.at("fleet", &format!("teams[{i}]"));
+            let at = config.origin.at("fleet", &team.path);
             if current == 0 {
                 out.fail(format!(
                     "team {name} ({owns}) has no OKR target for {quarter}"
@@ -83,8 +83,10 @@ mod tests {
 
     fn team(name: &str, quarter: &str) -> Team {
         Team {
+            path: "teams[0]".into(),
             name: name.into(),
             okrs: vec![OkrTarget {
+                path: "teams[0].okrs[0]".into(),
                 quarter: quarter.into(),
                 goal: OkrGoal::Rule {
                     rule: "S-3".into(),

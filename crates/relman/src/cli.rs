@@ -1,0 +1,170 @@
+//! The command line: every command, flag and its help, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// relman: the Reliability Manifesto, executable.
+///
+/// Checks every service of a fleet against every rule of the manifesto,
+/// from real evidence, and says rule by rule what fails, where, and how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "relman", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a fleet directory: every service against every rule.
+    ///
+    /// Exit status: 0 when nothing at or above --fail-on remains, 1 when
+    /// something does, 2 when the fleet directory has problems (they are
+    /// printed on stderr; the services that could be read are still audited).
+    Audit(AuditArgs),
+    /// Check a fleet directory's files without auditing it.
+    ///
+    /// Prints every problem with file, line, column and field, and exits 2
+    /// if there is any.
+    Validate {
+        /// The fleet directory (holding relman.yaml).
+        fleet: PathBuf,
+    },
+    /// List the manifesto's rules.
+    Rules {
+        /// Only rules of this category (foundation, continuous-improvement,
+        /// design, observability, performance, resilience, security).
+        #[arg(long, short)]
+        category: Option<String>,
+        /// Read the fleet's own manifesto file (relman.yaml: manifesto.file).
+        #[arg(long)]
+        fleet: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Explain a rule (e.g. O-7) or a check (e.g. slo-margin): what is
+    /// checked, why it matters and how to fix it.
+    Explain {
+        /// A rule id or a check id.
+        id: String,
+        /// Read the fleet's own manifesto file (relman.yaml: manifesto.file).
+        #[arg(long)]
+        fleet: Option<PathBuf>,
+    },
+    /// Write a new file to fill in.
+    #[command(subcommand)]
+    Init(InitCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InitCommand {
+    /// Write a commented service descriptor to FLEET/services/NAME.yaml.
+    Service {
+        /// The service's name (lowercase letters, digits and dashes).
+        name: String,
+        /// The owning team.
+        #[arg(long, default_value = "my-team")]
+        team: String,
+        /// The fleet directory to write into.
+        #[arg(long, default_value = ".")]
+        fleet: PathBuf,
+        /// Print the descriptor instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+        /// Overwrite an existing descriptor.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+    Junit,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        <Format as ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+/// The lowest rule status that makes `relman audit` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// fail and error (evidence that could not be read is not a pass).
+    Fail,
+    /// fail, error and unverified.
+    Unverified,
+    /// fail, error, unverified and warn.
+    Warn,
+    /// Never exit 1 (still 2 for input problems).
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The fleet directory (holding relman.yaml).
+    pub fleet: PathBuf,
+
+    /// Output format on stdout.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Also write FORMAT to PATH (repeatable), e.g. --output sarif=relman.sarif.
+    #[arg(long, short, value_name = "FORMAT=PATH")]
+    pub output: Vec<String>,
+
+    /// Today's date for the audit (YYYY-MM-DD); default: relman.yaml's `now`, else today.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+
+    /// Exit 1 when a rule has this status or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
+
+    /// Only these services (repeatable).
+    #[arg(long = "service", short = 's', value_name = "NAME")]
+    pub services: Vec<String>,
+
+    /// Only the services of these teams (repeatable).
+    #[arg(long = "team", short = 't', value_name = "TEAM")]
+    pub teams: Vec<String>,
+
+    /// Only rules of these categories (repeatable).
+    #[arg(long = "category", short = 'c', value_name = "CATEGORY")]
+    pub categories: Vec<String>,
+
+    /// Only these rules (repeatable), e.g. --rule O-7.
+    #[arg(long = "rule", short = 'r', value_name = "RULE")]
+    pub rules: Vec<String>,
+
+    /// Show passing and not-applicable rules in the table too.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Services collected at once.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub concurrency: usize,
+}

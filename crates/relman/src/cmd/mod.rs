@@ -1,0 +1,59 @@
+//! One module per command.
+
+mod audit;
+mod explain;
+mod init;
+mod rules;
+mod validate;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, InitCommand};
+
+/// Run a command; the exit status on success.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit(args) => audit::run(&args, cli.color),
+        Command::Validate { fleet } => validate::run(&fleet),
+        Command::Rules {
+            category,
+            fleet,
+            format,
+        } => rules::run(category.as_deref(), fleet.as_deref(), format),
+        Command::Explain { id, fleet } => explain::run(&id, fleet.as_deref()),
+        Command::Init(InitCommand::Service {
+            name,
+            team,
+            fleet,
+            stdout,
+            force,
+        }) => init::service(&name, &team, &fleet, stdout, force),
+    }
+}
+
+/// Load a fleet for a command; problems that make it unusable are errors.
+pub(crate) fn load(path: &std::path::Path) -> Result<relman_fleet::Loaded> {
+    match relman_fleet::load(path) {
+        Ok(l) => Ok(l),
+        Err(relman_fleet::LoadError::Unusable { diagnostics }) => {
+            for d in &diagnostics {
+                crate::output::error(&d.to_string());
+            }
+            anyhow::bail!(
+                "{}: the fleet file has {} problem{}; nothing was audited",
+                path.display(),
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" }
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The manifesto: the fleet's, when a fleet is named.
+pub(crate) fn manifesto(fleet: Option<&std::path::Path>) -> Result<relman_core::Manifesto> {
+    match fleet {
+        None => Ok(relman_core::Manifesto::builtin()),
+        Some(p) => Ok(load(p)?.fleet.manifesto),
+    }
+}
