@@ -62,10 +62,20 @@ mod tests {
     fn checks_match_their_rule_scope() {
         let m = Manifesto::builtin();
         for c in FLEET_CHECKS {
-            assert_eq!(m.get(c.meta().rule).map(|r| r.scope), Some(Scope::Fleet), "{}", c.meta().id);
+            assert_eq!(
+                m.get(c.meta().rule).map(|r| r.scope),
+                Some(Scope::Fleet),
+                "{}",
+                c.meta().id
+            );
         }
         for c in SERVICE_CHECKS {
-            assert_eq!(m.get(c.meta().rule).map(|r| r.scope), Some(Scope::Service), "{}", c.meta().id);
+            assert_eq!(
+                m.get(c.meta().rule).map(|r| r.scope),
+                Some(Scope::Service),
+                "{}",
+                c.meta().id
+            );
         }
     }
 
@@ -74,7 +84,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for m in all() {
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
-            assert!(m.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", m.id);
+            assert!(
+                m.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                m.id
+            );
             for text in [m.title, m.what, m.why, m.fix] {
                 assert!(!text.is_empty(), "{} has empty docs", m.id);
             }

@@ -22,7 +22,10 @@ pub enum RepoEvidence {
     #[default]
     NotGiven,
     /// The descriptor names a repo that cannot be read.
-    Unreadable { location: String, error: String },
+    Unreadable {
+        location: String,
+        error: String,
+    },
     Present(RepoFacts),
 }
 
@@ -48,8 +51,12 @@ pub struct FileFact {
 pub enum FileState {
     Missing,
     /// A regular file of this many bytes.
-    File { bytes: u64 },
+    File {
+        bytes: u64,
+    },
     /// A folder holding this many entries.
-    Dir { entries: u64 },
+    Dir {
+        entries: u64,
+    },
     Unreadable(String),
 }

@@ -306,9 +306,9 @@ impl Waiver {
         }
         match self.expires {
             None => out.push("no expiry date".to_string()),
-            Some(e) if (e - now).num_days() > max_days => out.push(format!(
-                "expires {e}, more than {max_days} days ahead"
-            )),
+            Some(e) if (e - now).num_days() > max_days => {
+                out.push(format!("expires {e}, more than {max_days} days ahead"))
+            }
             Some(_) => {}
         }
         out

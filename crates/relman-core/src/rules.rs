@@ -70,11 +70,11 @@ impl Category {
             "continuous-improvement" | "continuous" | "improvement" | "c" | "ci" => {
                 Category::ContinuousImprovement
             }
-            "design" | "design-architecture"| "architecture" | "d" => {
-                Category::Design
-            }
+            "design" | "design-architecture" | "architecture" | "d" => Category::Design,
             "observability" | "o" => Category::Observability,
-            "performance" | "cost" | "performance-cost" | "performance-cost-efficiency"| "p" => Category::Performance,
+            "performance" | "cost" | "performance-cost" | "performance-cost-efficiency" | "p" => {
+                Category::Performance
+            }
             "resilience" | "r" => Category::Resilience,
             "security" | "s" => Category::Security,
             _ => return None,
@@ -155,7 +155,9 @@ impl Manifesto {
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut RuleDef> {
-        self.rules.iter_mut().find(|r| r.id.eq_ignore_ascii_case(id))
+        self.rules
+            .iter_mut()
+            .find(|r| r.id.eq_ignore_ascii_case(id))
     }
 
     pub fn of_scope(&self, scope: Scope) -> impl Iterator<Item = &RuleDef> {
@@ -257,7 +259,9 @@ mod tests {
         let fleet: Vec<_> = m.of_scope(Scope::Fleet).map(|r| r.id.as_str()).collect();
         assert_eq!(
             fleet,
-            ["F-1", "F-2", "F-3", "O-10", "P-1", "P-2", "P-3", "P-4", "R-3", "R-4"]
+            [
+                "F-1", "F-2", "F-3", "O-10", "P-1", "P-2", "P-3", "P-4", "R-3", "R-4"
+            ]
         );
         assert_eq!(m.of_scope(Scope::Service).count(), 27);
     }
@@ -275,6 +279,9 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(Category::parse(c.slug()), Some(c));
         }
-        assert_eq!(Category::parse("Design & Architecture"), Some(Category::Design));
+        assert_eq!(
+            Category::parse("Design & Architecture"),
+            Some(Category::Design)
+        );
     }
 }

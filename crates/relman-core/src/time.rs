@@ -22,7 +22,9 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
             return Some(Utc.from_utc_datetime(&t));
         }
     }
-    parse_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&t))
+    parse_date(s)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t))
 }
 
 /// The quarter a date falls in: `2026-Q4`.
@@ -95,7 +97,10 @@ mod tests {
     fn quarters() {
         let d = parse_date("2026-11-24").expect("date");
         assert_eq!(quarter_of(d), "2026-Q4");
-        assert_eq!(quarter_of(parse_date("2026-01-01").expect("date")), "2026-Q1");
+        assert_eq!(
+            quarter_of(parse_date("2026-01-01").expect("date")),
+            "2026-Q1"
+        );
         assert!(is_quarter("2026-Q4"));
         assert!(!is_quarter("2026-Q5"));
         assert!(!is_quarter("Q4-2026"));

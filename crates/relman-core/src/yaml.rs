@@ -44,7 +44,10 @@ pub struct Node {
 pub enum Value {
     /// A scalar as written; `quoted` is true for single- or double-quoted
     /// scalars and block literals, which are always strings.
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Seq(Vec<Node>),
     /// Keys are scalars; their order is the document's.
     Map(Vec<(Node, Node)>),
@@ -204,8 +207,7 @@ impl Builder {
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(pos, anchor, Vec::new())),
             Event::MappingStart(anchor, _) => {
-                self.stack
-                    .push(Frame::Map(pos, anchor, Vec::new(), None))
+                self.stack.push(Frame::Map(pos, anchor, Vec::new(), None))
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
@@ -301,7 +303,9 @@ mod tests {
             .expect("valid")
             .expect("doc");
         assert_eq!(
-            doc.get("b").and_then(|b| b.get("k")).and_then(Node::as_scalar),
+            doc.get("b")
+                .and_then(|b| b.get("k"))
+                .and_then(Node::as_scalar),
             Some("v")
         );
     }

@@ -133,9 +133,13 @@ pub(crate) fn evaluate(
         let rules = service_rules
             .iter()
             .map(|rule| {
-                let mut f = Finding::new("descriptor", Status::Error, Severity::High, message.clone());
+                let mut f =
+                    Finding::new("descriptor", Status::Error, Severity::High, message.clone());
                 f.at(relman_core::EvidenceRef::new("descriptor", b.file.clone()));
-                f.fix(format!("Fix {} (run `relman validate` for every problem).", b.file));
+                f.fix(format!(
+                    "Fix {} (run `relman validate` for every problem).",
+                    b.file
+                ));
                 result(rule, vec![f])
             })
             .collect();

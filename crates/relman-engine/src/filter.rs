@@ -18,8 +18,8 @@ impl Filter {
     /// when no team is asked for.
     pub fn keeps_service(&self, name: &str, team: Option<&str>) -> bool {
         let by_name = self.services.is_empty() || self.services.iter().any(|s| s == name);
-        let by_team = self.teams.is_empty()
-            || team.is_some_and(|t| self.teams.iter().any(|x| x == t));
+        let by_team =
+            self.teams.is_empty() || team.is_some_and(|t| self.teams.iter().any(|x| x == t));
         by_name && by_team
     }
 

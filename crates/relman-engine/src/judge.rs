@@ -51,7 +51,8 @@ pub(crate) fn judge(fleet: &Fleet, mut ev: Evaluated, now: NaiveDate) -> Report 
         }
     }
 
-    let mut team_names: BTreeSet<&str> = fleet.config.teams.iter().map(|t| t.name.as_str()).collect();
+    let mut team_names: BTreeSet<&str> =
+        fleet.config.teams.iter().map(|t| t.name.as_str()).collect();
     team_names.extend(fleet.services.iter().map(|s| s.team.as_str()));
     let quarter = quarter_of(now);
     let teams = team_names

@@ -42,7 +42,14 @@ pub async fn audit(fleet: &Fleet, opts: &AuditOptions) -> Report {
     let fleet_evidence = relman_evidence::collect_fleet(fleet, &opts.limits).await;
     let evidence = relman_evidence::collect_services(fleet, &services, &opts.limits).await;
 
-    let evaluated = evaluate::evaluate(fleet, &fleet_evidence, &services, &evidence, &broken, opts.now);
+    let evaluated = evaluate::evaluate(
+        fleet,
+        &fleet_evidence,
+        &services,
+        &evidence,
+        &broken,
+        opts.now,
+    );
     let mut report = judge::judge(fleet, evaluated, opts.now);
     opts.filter.apply(&mut report);
     judge::summarise(&mut report);

@@ -155,7 +155,10 @@ fn waivers_turn_rules_waived_and_f1_judges_them() {
     let r1 = rule(&s.rules, "R-1");
     assert_eq!(r1.status, Status::Waived);
     assert_eq!(r1.findings[0].status, Status::Warn, "findings stay visible");
-    assert_eq!(r1.waiver.as_ref().map(|w| w.expires.as_str()), Some("2027-01-31"));
+    assert_eq!(
+        r1.waiver.as_ref().map(|w| w.expires.as_str()),
+        Some("2027-01-31")
+    );
     // The waiver without a discussion does not apply.
     assert_eq!(rule(&s.rules, "D-4").status, Status::Error);
     let f1 = rule(&r.fleet_rules, "F-1");
@@ -180,7 +183,11 @@ fn okr_progress_is_measured_for_the_current_quarter() {
     let team = &r.teams[0];
     assert_eq!(team.name, "core");
     assert_eq!(team.services, ["a", "b"]);
-    assert_eq!(team.okrs.len(), 3, "the 2026-Q3 target is not this quarter's");
+    assert_eq!(
+        team.okrs.len(),
+        3,
+        "the 2026-Q3 target is not this quarter's"
+    );
     // resilience: R-1 pass+fail, R-2 pass+fail, R-3/R-4 are fleet rules.
     assert_eq!(team.okrs[0].actual, Some(0.5));
     assert!(!team.okrs[0].met);
@@ -207,7 +214,11 @@ fn filters_narrow_the_report() {
     );
     assert!(r.fleet_rules.is_empty());
     assert_eq!(r.services.len(), 1);
-    let ids: Vec<&str> = r.services[0].rules.iter().map(|x| x.rule.as_str()).collect();
+    let ids: Vec<&str> = r.services[0]
+        .rules
+        .iter()
+        .map(|x| x.rule.as_str())
+        .collect();
     assert_eq!(ids, ["R-1", "R-2"]);
     assert_eq!(r.summary.services, 1);
     assert_eq!(r.summary.statuses["fail"], 2);

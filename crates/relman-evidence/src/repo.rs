@@ -87,7 +87,9 @@ async fn fact(root: &Path, location: &str, rel: &str, limits: &Limits) -> FileFa
 
 async fn count_entries(path: &Path, limits: &Limits) -> Result<u64, String> {
     let work = async {
-        let mut rd = tokio::fs::read_dir(path).await.map_err(|e| io_message(&e))?;
+        let mut rd = tokio::fs::read_dir(path)
+            .await
+            .map_err(|e| io_message(&e))?;
         let mut n = 0u64;
         // Bounded: a folder of docs has a few entries; stop counting early.
         while let Some(_entry) = rd.next_entry().await.map_err(|e| io_message(&e))? {
@@ -150,19 +152,29 @@ mod tests {
             facts.architecture_doc.map(|f| f.state),
             Some(FileState::File { bytes: 7 })
         );
-        assert_eq!(facts.runbooks.map(|f| f.state), Some(FileState::Dir { entries: 1 }));
+        assert_eq!(
+            facts.runbooks.map(|f| f.state),
+            Some(FileState::Dir { entries: 1 })
+        );
 
         let ev = collect(&service(dir.path(), "docs/missing.md"), &Limits::default()).await;
         let RepoEvidence::Present(facts) = ev else {
             panic!("repo should be present");
         };
-        assert_eq!(facts.architecture_doc.map(|f| f.state), Some(FileState::Missing));
+        assert_eq!(
+            facts.architecture_doc.map(|f| f.state),
+            Some(FileState::Missing)
+        );
     }
 
     #[tokio::test]
     async fn missing_repo_is_unreadable_with_the_path() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ev = collect(&service(&dir.path().join("nope"), "a.md"), &Limits::default()).await;
+        let ev = collect(
+            &service(&dir.path().join("nope"), "a.md"),
+            &Limits::default(),
+        )
+        .await;
         match ev {
             RepoEvidence::Unreadable { location, error } => {
                 assert_eq!(location, "repos/a");

@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("teir", &["tier", "team", "name"]), Some("tier"));
+        assert_eq!(
+            did_you_mean("teir", &["tier", "team", "name"]),
+            Some("tier")
+        );
         assert_eq!(did_you_mean("zzzzzz", &["tier", "team"]), None);
     }
 

@@ -98,8 +98,7 @@ pub(crate) fn list(
         .map(|e| e.path())
         .filter(|p| {
             p.is_file()
-                && p
-                    .extension()
+                && p.extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| exts.contains(&e))
         })
@@ -154,15 +153,13 @@ pub(crate) fn front_matter(text: &str) -> Option<(String, &str, u32)> {
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;
-    let mut line = 2u32;
-    for l in rest.split_inclusive('\n') {
+    for (line, l) in (2u32..).zip(rest.split_inclusive('\n')) {
         if l.trim_end() == "---" {
             let yaml = format!("\n{}", &rest[..offset]);
             let body = &rest[offset + l.len()..];
             return Some((yaml, body, line + 1));
         }
         offset += l.len();
-        line += 1;
     }
     None
 }

@@ -194,7 +194,10 @@ fn parse_okr(cx: &mut Ctx, o: &Node, path: &str) -> Option<OkrTarget> {
             cx.error(
                 Some(n.pos),
                 &format!("{path}.quarter"),
-                format!("invalid quarter {}, expected YYYY-QN such as 2026-Q4", shown(n)),
+                format!(
+                    "invalid quarter {}, expected YYYY-QN such as 2026-Q4",
+                    shown(n)
+                ),
             );
         }
         q.map(str::to_string)

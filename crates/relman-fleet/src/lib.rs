@@ -73,7 +73,9 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
                         file: "relman.yaml".into(),
                         pos: config.origin.fields.get(&field).copied(),
                         field,
-                        message: format!("unknown rule \"{rule}\", expected a manifesto rule id such as S-3"),
+                        message: format!(
+                            "unknown rule \"{rule}\", expected a manifesto rule id such as S-3"
+                        ),
                     });
                 }
             }

@@ -154,7 +154,11 @@ fn parse(
                 cx.error(
                     Some(n.pos),
                     &format!("{p}.category"),
-                    format!("unknown value {}, expected one of {}", shown(n), Category::slugs()),
+                    format!(
+                        "unknown value {}, expected one of {}",
+                        shown(n),
+                        Category::slugs()
+                    ),
                 );
             }
             c
@@ -167,7 +171,11 @@ fn parse(
             continue;
         };
         if title.is_none() {
-            cx.error(Some(r.pos), &format!("{p}.title"), "missing required field (a new rule needs a title)");
+            cx.error(
+                Some(r.pos),
+                &format!("{p}.title"),
+                "missing required field (a new rule needs a title)",
+            );
             continue;
         }
         manifesto.rules.push(RuleDef {

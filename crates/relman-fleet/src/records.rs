@@ -25,7 +25,12 @@ const KINDS: &[&str] = &["Incident", "Postmortem", "Gameday", "DrPlaybook", "Rev
 
 pub(crate) fn load(root: &Path, records: &mut Records, diags: &mut Vec<Diagnostic>) {
     for (folder, folder_kind) in FOLDERS {
-        for path in files::list(root, &format!("records/{folder}"), &["md", "markdown"], diags) {
+        for path in files::list(
+            root,
+            &format!("records/{folder}"),
+            &["md", "markdown"],
+            diags,
+        ) {
             let file = files::display(root, &path);
             let text = match files::read(root, &path) {
                 Ok(t) => t,
@@ -160,7 +165,11 @@ fn incident(root: &Path, cx: &mut Ctx, doc: &Node) -> Option<Incident> {
     if let (Some(s), Some(r)) = (started, resolved) {
         if r < s {
             let pos = doc.get("resolved").map(|n| n.pos);
-            cx.error(pos, "resolved", format!("resolved {r} is before started {s}"));
+            cx.error(
+                pos,
+                "resolved",
+                format!("resolved {r} is before started {s}"),
+            );
         }
     }
     let statuspage = opt_url(cx, doc, "statuspage");
@@ -234,7 +243,15 @@ fn postmortem(cx: &mut Ctx, doc: &Node, body: &str, body_line: u32) -> Option<Po
     cx.object(
         doc,
         "",
-        &["kind", "incident", "date", "title", "action_items", "runbooks", "authors"],
+        &[
+            "kind",
+            "incident",
+            "date",
+            "title",
+            "action_items",
+            "runbooks",
+            "authors",
+        ],
     )?;
     let incident = req_text(cx, doc, "incident");
     let date = cx.get(doc, "date").and_then(|n| cx.date(n, "date"));
@@ -258,7 +275,16 @@ fn gameday(cx: &mut Ctx, doc: &Node) -> Option<Gameday> {
     cx.object(
         doc,
         "",
-        &["kind", "date", "title", "services", "hypothesis", "impact", "actions", "participants"],
+        &[
+            "kind",
+            "date",
+            "title",
+            "services",
+            "hypothesis",
+            "impact",
+            "actions",
+            "participants",
+        ],
     )?;
     let date = cx.req(doc, "", "date").and_then(|n| cx.date(n, "date"));
     let services = cx
@@ -279,7 +305,11 @@ fn gameday(cx: &mut Ctx, doc: &Node) -> Option<Gameday> {
 }
 
 fn dr(cx: &mut Ctx, doc: &Node) -> Option<DrPlaybook> {
-    cx.object(doc, "", &["kind", "component", "title", "last_tested", "owner"])?;
+    cx.object(
+        doc,
+        "",
+        &["kind", "component", "title", "last_tested", "owner"],
+    )?;
     let component = req_text(cx, doc, "component");
     let last_tested = cx
         .get(doc, "last_tested")
@@ -295,7 +325,15 @@ fn review(cx: &mut Ctx, doc: &Node) -> Option<Review> {
     cx.object(
         doc,
         "",
-        &["kind", "type", "service", "date", "outcome", "link", "reviewers"],
+        &[
+            "kind",
+            "type",
+            "service",
+            "date",
+            "outcome",
+            "link",
+            "reviewers",
+        ],
     )?;
     let kind = cx
         .req(doc, "", "type")

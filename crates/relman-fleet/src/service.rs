@@ -74,7 +74,10 @@ fn parse(root: &Path, cx: &mut Ctx, doc: &Node, stem: &str) -> Option<Service> {
             cx.error(
                 Some(n.pos),
                 "name",
-                format!("invalid name {}, expected lowercase letters, digits and dashes", shown(n)),
+                format!(
+                    "invalid name {}, expected lowercase letters, digits and dashes",
+                    shown(n)
+                ),
             );
         } else if s != stem {
             cx.error(
@@ -222,7 +225,10 @@ fn parse_metrics(root: &Path, cx: &mut Ctx, m: &Node) -> Option<MetricsSource> {
             None => cx.error(
                 Some(t.pos),
                 "metrics.target_labels",
-                format!("expected a mapping of label names to values, found {}", t.kind()),
+                format!(
+                    "expected a mapping of label names to values, found {}",
+                    t.kind()
+                ),
             ),
         }
     }

@@ -26,7 +26,10 @@ fn open(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(csv::Reader<std::fs::File>, Vec<usize>, Option<usize>)> {
     let file = files::display(root, path);
-    let mut reader = match csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(path) {
+    let mut reader = match csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+    {
         Ok(r) => r,
         Err(e) => {
             diags.push(Diagnostic {
@@ -123,7 +126,13 @@ pub(crate) fn deployments(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Deplo
         let mut empty = false;
         for (i, name) in cols.iter().enumerate().take(3) {
             if get(i).is_empty() {
-                diags.push(problem(&file, line, idx[i] as u32 + 1, name, "must not be empty".into()));
+                diags.push(problem(
+                    &file,
+                    line,
+                    idx[i] as u32 + 1,
+                    name,
+                    "must not be empty".into(),
+                ));
                 empty = true;
             }
         }
@@ -191,7 +200,10 @@ pub(crate) fn cost(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<CostRow> {
                 ));
                 continue;
             };
-            let customers = match customers_idx.and_then(|i| r.get(i)).filter(|s| !s.is_empty()) {
+            let customers = match customers_idx
+                .and_then(|i| r.get(i))
+                .filter(|s| !s.is_empty())
+            {
                 None => None,
                 Some(s) => match s.parse::<u64>() {
                     Ok(n) => Some(n),
@@ -208,7 +220,13 @@ pub(crate) fn cost(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<CostRow> {
                 },
             };
             if get(1).is_empty() {
-                diags.push(problem(&file, line, col(1), "environment", "must not be empty".into()));
+                diags.push(problem(
+                    &file,
+                    line,
+                    col(1),
+                    "environment",
+                    "must not be empty".into(),
+                ));
                 continue;
             }
             out.push(CostRow {

@@ -112,7 +112,9 @@ pub(crate) fn load(
             (Scope::Service, None) => continue,
             _ => {}
         }
-        let reason = cx.get(w, "reason").and_then(|n| cx.text(n, &format!("{p}.reason")));
+        let reason = cx
+            .get(w, "reason")
+            .and_then(|n| cx.text(n, &format!("{p}.reason")));
         let discussion = cx
             .get(w, "discussion")
             .and_then(|n| cx.text(n, &format!("{p}.discussion")));

@@ -50,9 +50,24 @@ fn a_good_fleet_loads_without_problems() {
     assert_eq!(messages(&l), "");
     let s = &l.fleet.services[0];
     assert_eq!(s.name, "orders");
-    assert_eq!(s.repo.as_ref().map(|r| r.display.as_str()), Some("repos/orders"));
-    assert_eq!(s.slo.as_ref().and_then(|s| s.internal.as_ref()).map(|t| t.window_secs), Some(30 * 86400));
-    assert_eq!(s.origin.fields.get("slo.internal.objective").map(|p| (p.line, p.col)), Some((9, 26)));
+    assert_eq!(
+        s.repo.as_ref().map(|r| r.display.as_str()),
+        Some("repos/orders")
+    );
+    assert_eq!(
+        s.slo
+            .as_ref()
+            .and_then(|s| s.internal.as_ref())
+            .map(|t| t.window_secs),
+        Some(30 * 86400)
+    );
+    assert_eq!(
+        s.origin
+            .fields
+            .get("slo.internal.objective")
+            .map(|p| (p.line, p.col)),
+        Some((9, 26))
+    );
 }
 
 #[test]
@@ -91,7 +106,10 @@ metrics: { url: 'ftp://x', file: ../x.prom }
 fn malformed_yaml_reports_the_parser_position() {
     let (_d, l) = load_files(&[
         ("relman.yaml", FLEET),
-        ("services/orders.yaml", "name: orders\nteam: [core\ntier: critical\n"),
+        (
+            "services/orders.yaml",
+            "name: orders\nteam: [core\ntier: critical\n",
+        ),
         ("services/good.yaml", &GOOD.replace("orders", "good")),
     ]);
     let m = messages(&l);
@@ -194,7 +212,14 @@ fn waivers_are_checked_against_rules_and_services() {
     waivers.yaml:14:12: [4].expires: invalid date "someday", expected YYYY-MM-DD
     "#);
     assert_eq!(l.fleet.waivers.len(), 2);
-    assert_eq!(l.fleet.waivers[0].origin.fields.get("expires").map(|p| p.line), Some(6));
+    assert_eq!(
+        l.fleet.waivers[0]
+            .origin
+            .fields
+            .get("expires")
+            .map(|p| p.line),
+        Some(6)
+    );
 }
 
 #[test]
@@ -238,7 +263,10 @@ fn a_fleet_manifesto_file_retunes_retires_and_adds_rules() {
         "manifesto:\n  last_reviewed: 2026-09-01\n",
         "manifesto:\n  last_reviewed: 2026-09-01\n  file: manifesto.yaml\n",
     );
-    let fleet = fleet.trim_end_matches("  file: manifesto.yaml\n").to_string() + "\n";
+    let fleet = fleet
+        .trim_end_matches("  file: manifesto.yaml\n")
+        .to_string()
+        + "\n";
     let manifesto = "apiVersion: relman/v1
 kind: Manifesto
 tuning:
@@ -260,8 +288,14 @@ rules:
     insta::assert_snapshot!(messages(&l), @"manifesto.yaml:16:12: rules[3].scope: F-1 is a built-in rule: its scope is fixed (the report's contract depends on it)");
     let m = &l.fleet.manifesto;
     assert_eq!(m.rules.len(), 38);
-    assert_eq!(m.get("D-6").and_then(|r| r.retired.as_deref()), Some("stateful singletons by design"));
-    assert_eq!(m.get("O-7").map(|r| r.title.as_str()), Some("Metrics on the mesh port"));
+    assert_eq!(
+        m.get("D-6").and_then(|r| r.retired.as_deref()),
+        Some("stateful singletons by design")
+    );
+    assert_eq!(
+        m.get("O-7").map(|r| r.title.as_str()),
+        Some("Metrics on the mesh port")
+    );
     assert_eq!(l.fleet.tuning.manifesto_review_max_days, 90);
     assert!((l.fleet.tuning.slo_max_budget_ratio - 0.25).abs() < 1e-12);
 }

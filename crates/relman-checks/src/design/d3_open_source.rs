@@ -29,7 +29,8 @@ impl ServiceCheck for OpenSourceDecision {
                 out.pass("the service is open source").at(at);
             }
             Some(OpenSource::Reason(why)) => {
-                out.pass(format!("the service stays closed, because: {why}")).at(at);
+                out.pass(format!("the service stays closed, because: {why}"))
+                    .at(at);
             }
             Some(OpenSource::No) => {
                 out.fail(format!(
@@ -60,13 +61,20 @@ mod tests {
     fn judge(v: Option<OpenSource>) -> Vec<Status> {
         let mut s = service("a");
         s.open_source = v;
-        statuses(&run_service(&OpenSourceDecision, &s, &ServiceEvidence::default()))
+        statuses(&run_service(
+            &OpenSourceDecision,
+            &s,
+            &ServiceEvidence::default(),
+        ))
     }
 
     #[test]
     fn verdicts() {
         assert_eq!(judge(Some(OpenSource::Yes)), [Status::Pass]);
-        assert_eq!(judge(Some(OpenSource::Reason("billing".into()))), [Status::Pass]);
+        assert_eq!(
+            judge(Some(OpenSource::Reason("billing".into()))),
+            [Status::Pass]
+        );
         assert_eq!(judge(Some(OpenSource::No)), [Status::Fail]);
         assert_eq!(judge(None), [Status::Fail]);
     }

@@ -55,8 +55,11 @@ impl ServiceCheck for ArchitectureDoc {
         let at = relman_core::EvidenceRef::new("repo", doc.location.clone());
         match &doc.state {
             FileState::File { bytes: 0 } => {
-                out.fail(format!("the architecture document {} is empty", doc.location))
-                    .at(at);
+                out.fail(format!(
+                    "the architecture document {} is empty",
+                    doc.location
+                ))
+                .at(at);
             }
             FileState::File { bytes } => {
                 out.pass(format!(
@@ -85,7 +88,8 @@ impl ServiceCheck for ArchitectureDoc {
                 .at(origin.at("descriptor", "docs.architecture"));
             }
             FileState::Unreadable(e) => {
-                out.error(format!("cannot read {}: {e}", doc.location)).at(at);
+                out.error(format!("cannot read {}: {e}", doc.location))
+                    .at(at);
             }
         }
     }
@@ -120,11 +124,26 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        assert_eq!(statuses(&judge(true, repo(FileState::File { bytes: 120 }))), [Status::Pass]);
-        assert_eq!(statuses(&judge(true, repo(FileState::File { bytes: 0 }))), [Status::Fail]);
-        assert_eq!(statuses(&judge(true, repo(FileState::Missing))), [Status::Fail]);
-        assert_eq!(statuses(&judge(false, repo(FileState::Missing))), [Status::Fail]);
-        assert_eq!(statuses(&judge(true, RepoEvidence::NotGiven)), [Status::Unverified]);
+        assert_eq!(
+            statuses(&judge(true, repo(FileState::File { bytes: 120 }))),
+            [Status::Pass]
+        );
+        assert_eq!(
+            statuses(&judge(true, repo(FileState::File { bytes: 0 }))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(true, repo(FileState::Missing))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(false, repo(FileState::Missing))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(true, RepoEvidence::NotGiven)),
+            [Status::Unverified]
+        );
         assert_eq!(
             statuses(&judge(
                 true,

@@ -1,6 +1,6 @@
 use relman_core::Severity;
 
-use crate::{CheckMeta, FleetCheck, FleetCx, Findings};
+use crate::{CheckMeta, Findings, FleetCheck, FleetCx};
 
 /// F-1: every exception to a rule is a complete, current waiver.
 pub struct Waivers;
@@ -94,7 +94,11 @@ mod tests {
     #[test]
     fn complete_waiver_passes() {
         let mut f = fleet();
-        f.waivers.push(waiver(Some("https://x/issues/1"), Some("sre"), Some("2027-01-31")));
+        f.waivers.push(waiver(
+            Some("https://x/issues/1"),
+            Some("sre"),
+            Some("2027-01-31"),
+        ));
         assert_eq!(statuses(&run_fleet(&Waivers, &f)), [Status::Pass]);
     }
 
@@ -104,31 +108,46 @@ mod tests {
         f.waivers.push(waiver(None, Some("sre"), None));
         let out = run_fleet(&Waivers, &f);
         assert_eq!(statuses(&out), [Status::Fail]);
-        assert!(out[0].message.contains("no discussion link"), "{}", out[0].message);
-        assert!(out[0].message.contains("no expiry date"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("no discussion link"),
+            "{}",
+            out[0].message
+        );
+        assert!(
+            out[0].message.contains("no expiry date"),
+            "{}",
+            out[0].message
+        );
         assert!(out[0].message.contains("O-7 on ldap"), "{}", out[0].message);
     }
 
     #[test]
     fn waiver_too_far_ahead_fails() {
         let mut f = fleet();
-        f.waivers.push(waiver(Some("https://x/1"), Some("sre"), Some("2028-06-01")));
+        f.waivers
+            .push(waiver(Some("https://x/1"), Some("sre"), Some("2028-06-01")));
         let out = run_fleet(&Waivers, &f);
         assert_eq!(statuses(&out), [Status::Fail]);
-        assert!(out[0].message.contains("more than 365 days"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("more than 365 days"),
+            "{}",
+            out[0].message
+        );
     }
 
     #[test]
     fn expired_waiver_warns() {
         let mut f = fleet();
-        f.waivers.push(waiver(Some("https://x/1"), Some("sre"), Some("2026-10-01")));
+        f.waivers
+            .push(waiver(Some("https://x/1"), Some("sre"), Some("2026-10-01")));
         assert_eq!(statuses(&run_fleet(&Waivers, &f)), [Status::Warn]);
     }
 
     #[test]
     fn discussion_must_be_a_link() {
         let mut f = fleet();
-        f.waivers.push(waiver(Some("we talked"), Some("sre"), Some("2027-01-01")));
+        f.waivers
+            .push(waiver(Some("we talked"), Some("sre"), Some("2027-01-01")));
         assert_eq!(statuses(&run_fleet(&Waivers, &f)), [Status::Fail]);
     }
 

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use relman_core::Severity;
 use relman_core::time::quarter_of;
 
-use crate::{CheckMeta, FleetCheck, FleetCx, Findings};
+use crate::{CheckMeta, Findings, FleetCheck, FleetCx};
 
 /// F-2: every team carries measurable targets for the current quarter.
 pub struct QuarterlyOkrs;
@@ -110,7 +110,11 @@ mod tests {
         f.config.teams.push(team("core", "2026-Q3"));
         let out = run_fleet(&QuarterlyOkrs, &f);
         assert_eq!(statuses(&out), [Status::Fail]);
-        assert!(out[0].message.contains("no OKR target for 2026-Q4"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("no OKR target for 2026-Q4"),
+            "{}",
+            out[0].message
+        );
     }
 
     #[test]
@@ -119,11 +123,18 @@ mod tests {
         f.services.push(service("a"));
         let out = run_fleet(&QuarterlyOkrs, &f);
         assert_eq!(statuses(&out), [Status::Fail]);
-        assert!(out[0].message.contains("not declared"), "{}", out[0].message);
+        assert!(
+            out[0].message.contains("not declared"),
+            "{}",
+            out[0].message
+        );
     }
 
     #[test]
     fn nothing_to_judge_is_unverified() {
-        assert_eq!(statuses(&run_fleet(&QuarterlyOkrs, &fleet())), [Status::Unverified]);
+        assert_eq!(
+            statuses(&run_fleet(&QuarterlyOkrs, &fleet())),
+            [Status::Unverified]
+        );
     }
 }

@@ -1,6 +1,6 @@
 use relman_core::Severity;
 
-use crate::{CheckMeta, FleetCheck, FleetCx, Findings};
+use crate::{CheckMeta, Findings, FleetCheck, FleetCx};
 
 /// F-3: the manifesto is reviewed at least every six months.
 pub struct ManifestoReview;

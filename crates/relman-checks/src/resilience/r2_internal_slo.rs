@@ -76,13 +76,16 @@ impl ServiceCheck for InternalSlo {
 #[cfg(test)]
 mod tests {
     use relman_core::Status;
-    use relman_core::fleet::Slo;
     use relman_core::evidence::ServiceEvidence;
+    use relman_core::fleet::Slo;
 
     use super::*;
     use crate::testing::*;
 
-    fn judge(internal: Option<(f64, &str)>, external: Option<(f64, &str)>) -> Vec<relman_core::Finding> {
+    fn judge(
+        internal: Option<(f64, &str)>,
+        external: Option<(f64, &str)>,
+    ) -> Vec<relman_core::Finding> {
         let mut s = service("a");
         s.slo = Some(Slo {
             internal: internal.map(|(o, w)| target(o, w)),
@@ -94,11 +97,26 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        assert_eq!(statuses(&judge(Some((99.95, "30d")), Some((99.9, "30d")))), [Status::Pass]);
-        assert_eq!(statuses(&judge(Some((99.9, "30d")), Some((99.9, "30d")))), [Status::Fail]);
-        assert_eq!(statuses(&judge(Some((99.5, "30d")), Some((99.9, "30d")))), [Status::Fail]);
-        assert_eq!(statuses(&judge(Some((99.95, "28d")), Some((99.9, "30d")))), [Status::Fail]);
-        assert_eq!(statuses(&judge(Some((99.95, "4w")), Some((99.9, "28d")))), [Status::Pass]);
+        assert_eq!(
+            statuses(&judge(Some((99.95, "30d")), Some((99.9, "30d")))),
+            [Status::Pass]
+        );
+        assert_eq!(
+            statuses(&judge(Some((99.9, "30d")), Some((99.9, "30d")))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(Some((99.5, "30d")), Some((99.9, "30d")))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(Some((99.95, "28d")), Some((99.9, "30d")))),
+            [Status::Fail]
+        );
+        assert_eq!(
+            statuses(&judge(Some((99.95, "4w")), Some((99.9, "28d")))),
+            [Status::Pass]
+        );
         assert_eq!(statuses(&judge(None, Some((99.9, "30d")))), [Status::Fail]);
         assert_eq!(statuses(&judge(Some((99.95, "30d")), None)), [Status::Warn]);
     }
@@ -116,6 +134,9 @@ mod tests {
     #[test]
     fn messages_carry_values() {
         let out = judge(Some((99.5, "30d")), Some((99.9, "30d")));
-        assert_eq!(out[0].message, "internal SLO 99.5% is not above the external SLO 99.9% over 30d");
+        assert_eq!(
+            out[0].message,
+            "internal SLO 99.5% is not above the external SLO 99.9% over 30d"
+        );
     }
 }

@@ -10,7 +10,12 @@ use relman_report::RenderOptions;
 use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
 use crate::output;
 
-fn render(report: &Report, manifesto: &relman_core::Manifesto, format: Format, opts: &RenderOptions) -> String {
+fn render(
+    report: &Report,
+    manifesto: &relman_core::Manifesto,
+    format: Format,
+    opts: &RenderOptions,
+) -> String {
     match format {
         Format::Table => relman_report::table(report, opts),
         Format::Json => relman_report::json(report),
@@ -40,7 +45,9 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             bail!("--output {o}: expected FORMAT=PATH, e.g. sarif=relman.sarif");
         };
         let Some(format) = Format::parse(fmt) else {
-            bail!("--output {o}: unknown format \"{fmt}\", expected table, json, markdown, sarif or junit");
+            bail!(
+                "--output {o}: unknown format \"{fmt}\", expected table, json, markdown, sarif or junit"
+            );
         };
         if path.is_empty() {
             bail!("--output {o}: no path after '='");
@@ -58,7 +65,10 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
     for c in &args.categories {
         match Category::parse(c) {
             Some(c) => categories.push(c),
-            None => bail!("--category {c}: unknown category, expected one of {}", Category::slugs()),
+            None => bail!(
+                "--category {c}: unknown category, expected one of {}",
+                Category::slugs()
+            ),
         }
     }
 
@@ -110,7 +120,12 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         color: output::use_color(color),
         show_all: args.all,
     };
-    output::stdout(&render(&report, &fleet.manifesto, args.format, &render_opts));
+    output::stdout(&render(
+        &report,
+        &fleet.manifesto,
+        args.format,
+        &render_opts,
+    ));
     let file_opts = RenderOptions {
         color: false,
         show_all: args.all,
@@ -125,9 +140,15 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
             "{}: {} problem{} in the fleet directory (see above); the services that could be read were audited",
             args.fleet.display(),
             loaded.diagnostics.len(),
-            if loaded.diagnostics.len() == 1 { "" } else { "s" }
+            if loaded.diagnostics.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         ));
         return Ok(2);
     }
-    Ok(u8::from(report.all_rules().any(|r| failing(r.status, args.fail_on))))
+    Ok(u8::from(
+        report.all_rules().any(|r| failing(r.status, args.fail_on)),
+    ))
 }

@@ -30,7 +30,10 @@ pub fn service(name: &str, team: &str, fleet: &Path, to_stdout: bool, force: boo
     let dir = fleet.join("services");
     let path = dir.join(format!("{name}.yaml"));
     if path.exists() && !force {
-        bail!("{}: already exists (use --force to overwrite)", path.display());
+        bail!(
+            "{}: already exists (use --force to overwrite)",
+            path.display()
+        );
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;

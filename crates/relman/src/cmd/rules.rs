@@ -11,7 +11,10 @@ pub fn run(category: Option<&str>, fleet: Option<&Path>, format: ListFormat) -> 
         None => None,
         Some(c) => match Category::parse(c) {
             Some(c) => Some(c),
-            None => bail!("--category {c}: unknown category, expected one of {}", Category::slugs()),
+            None => bail!(
+                "--category {c}: unknown category, expected one of {}",
+                Category::slugs()
+            ),
         },
     };
     let manifesto = super::manifesto(fleet)?;
@@ -25,8 +28,9 @@ pub fn run(category: Option<&str>, fleet: Option<&Path>, format: ListFormat) -> 
             let list: Vec<serde_json::Value> = rules
                 .iter()
                 .map(|r| {
-                    let checks: Vec<&str> =
-                        relman_checks::registry::for_rule(&r.id).map(|m| m.id).collect();
+                    let checks: Vec<&str> = relman_checks::registry::for_rule(&r.id)
+                        .map(|m| m.id)
+                        .collect();
                     serde_json::json!({
                         "rule": r.id, "category": r.category, "scope": r.scope,
                         "title": r.title, "summary": r.summary, "checks": checks,

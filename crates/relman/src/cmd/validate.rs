@@ -15,7 +15,11 @@ pub fn run(path: &Path) -> Result<u8> {
             "{}: {} problem{} found",
             path.display(),
             loaded.diagnostics.len(),
-            if loaded.diagnostics.len() == 1 { "" } else { "s" }
+            if loaded.diagnostics.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         ));
         return Ok(2);
     }

@@ -1,0 +1,331 @@
+//! The real `relman` binary, run as a user runs it: stdout, stderr and exit
+//! status for each command.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn relman() -> Command {
+    let mut c = Command::cargo_bin("relman").expect("binary builds");
+    c.env_remove("RELMAN_LOG").env("NO_COLOR", "1");
+    c
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn demo() -> PathBuf {
+    repo_root().join("examples/fleet")
+}
+
+fn mixed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fleets/mixed")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("valid JSON")
+}
+
+#[test]
+fn rules_lists_all_37_and_filters_by_category() {
+    let r = run(relman().args(["rules", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rules = json(&r.stdout);
+    assert_eq!(rules.as_array().map(Vec::len), Some(37));
+    let fleet: Vec<&str> = rules
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["scope"] == "fleet")
+        .map(|r| r["rule"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        fleet,
+        [
+            "F-1", "F-2", "F-3", "O-10", "P-1", "P-2", "P-3", "P-4", "R-3", "R-4"
+        ]
+    );
+
+    let r = run(relman().args(["rules", "--category", "security"]));
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.stdout, @r"
+    Security
+      S-1   service  Security approves new deployments                          no check yet
+      S-2   service  Only what must be public is exposed                        no check yet
+      S-3   service  No secrets in repositories                                 no check yet
+      S-4   service  Security groups limit ports and sources                    no check yet
+      S-5   service  IAM roles and least privilege                              no check yet
+      S-6   service  High-severity security findings are eliminated             no check yet
+    ");
+    let r = run(relman().args(["rules", "--category", "reliability"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown category"), "{}", r.stderr);
+}
+
+#[test]
+fn explain_prints_the_checks_documentation() {
+    let r = run(relman().args(["explain", "R-1"]));
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.stdout);
+    // A check id explains its rule; an unimplemented rule says so.
+    let by_check = run(relman().args(["explain", "slo-margin"]));
+    assert_eq!(by_check.stdout, r.stdout);
+    let o7 = run(relman().args(["explain", "o-7"]));
+    assert!(
+        o7.stdout
+            .contains("No check is implemented for this rule yet"),
+        "{}",
+        o7.stdout
+    );
+    let bad = run(relman().args(["explain", "Z-1"]));
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stderr,
+        "error: Z-1: no such rule or check (see `relman rules`)\n"
+    );
+}
+
+#[test]
+fn validate_reports_every_problem_and_exits_2() {
+    let r = run(relman().arg("validate").arg(mixed()));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    let stderr = r.stderr.replace(&mixed().display().to_string(), "FLEET");
+    insta::assert_snapshot!(stderr, @r"
+    error: services/broken.yaml:8:1: invalid YAML: while parsing a flow mapping, did not find expected ',' or '}'
+    FLEET: 1 problem found
+    ");
+}
+
+#[test]
+fn validate_accepts_the_demo_fleet() {
+    let r = run(relman().arg("validate").arg(demo()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(": ok: fleet acme-cloud"), "{}", r.stdout);
+}
+
+#[test]
+fn a_missing_fleet_is_a_usage_error() {
+    let r = run(relman().args(["audit", "/nonexistent/fleet"]));
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: /nonexistent/fleet: not a fleet directory (no relman.yaml)\n"
+    );
+}
+
+#[test]
+fn the_demo_audit_fails_and_its_json_keeps_the_contract() {
+    let r = run(relman().arg("audit").arg(demo()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("relman:"), "a summary line: {}", r.stdout);
+
+    let r = run(relman().arg("audit").arg(demo()).args(["--format", "json"]));
+    assert_eq!(r.code, 1);
+    let report = json(&r.stdout);
+    assert_eq!(report["schema"], "relman.report/v1");
+    assert_eq!(report["now"], "2026-11-24");
+    assert_eq!(report["fleet_rules"].as_array().map(Vec::len), Some(10));
+    let services = report["services"].as_array().expect("services");
+    assert!(services.len() >= 5);
+    for s in services {
+        assert_eq!(
+            s["rules"].as_array().map(Vec::len),
+            Some(27),
+            "{}",
+            s["name"]
+        );
+    }
+    // Byte-identical on a second run.
+    let again = run(relman().arg("audit").arg(demo()).args(["--format", "json"]));
+    assert_eq!(again.stdout, r.stdout);
+    insta::assert_snapshot!("demo_fleet_report", r.stdout);
+}
+
+#[test]
+fn a_mixed_fleet_reports_the_good_services_fully() {
+    let r = run(relman()
+        .arg("audit")
+        .arg(mixed())
+        .args(["--format", "json"]));
+    assert_eq!(r.code, 2, "input problems exit 2");
+    assert!(
+        r.stderr.contains("services/broken.yaml:8:1: invalid YAML"),
+        "{}",
+        r.stderr
+    );
+    let report = json(&r.stdout);
+    let services = report["services"].as_array().expect("services");
+    let names: Vec<&str> = services
+        .iter()
+        .map(|s| s["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["broken", "good", "unreadable-repo"]);
+    let status = |s: usize, rule: &str| {
+        services[s]["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .map(|r| r["status"].as_str().expect("status").to_string())
+            .expect("rule present")
+    };
+    assert!(
+        services[0]["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .all(|r| r["status"] == "error")
+    );
+    for rule in ["D-3", "D-4", "O-5", "R-1", "R-2"] {
+        assert_eq!(status(1, rule), "pass", "good {rule}");
+    }
+    assert_eq!(status(2, "D-4"), "error");
+    assert_eq!(status(2, "O-5"), "fail");
+    assert_eq!(status(2, "D-3"), "pass");
+}
+
+#[test]
+fn fail_on_and_filters_decide_the_exit_status() {
+    // The good service alone, only the rules it passes: exit 0.
+    let r = run(relman().arg("audit").arg(mixed()).args([
+        "--service",
+        "good",
+        "--rule",
+        "R-1",
+        "--rule",
+        "R-2",
+        "--rule",
+        "D-4",
+    ]));
+    assert_eq!(
+        r.code, 2,
+        "the broken descriptor still makes the input unusable"
+    );
+    let r = run(relman()
+        .arg("audit")
+        .arg(demo())
+        .args(["--fail-on", "never"]));
+    assert_eq!(r.code, 0);
+    let r = run(relman().arg("audit").arg(demo()).args(["--rule", "F-3"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let r = run(relman().arg("audit").arg(demo()).args([
+        "--rule",
+        "F-3",
+        "--fail-on",
+        "unverified",
+        "--rule",
+        "O-7",
+    ]));
+    assert_eq!(r.code, 1);
+    let r = run(relman().arg("audit").arg(demo()).args(["--rule", "Q-1"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--rule Q-1: unknown rule"),
+        "{}",
+        r.stderr
+    );
+    let r = run(relman()
+        .arg("audit")
+        .arg(demo())
+        .args(["--service", "nope"]));
+    assert_eq!(r.code, 2);
+    let r = run(relman()
+        .arg("audit")
+        .arg(demo())
+        .args(["--now", "24/11/2026"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expected YYYY-MM-DD"), "{}", r.stderr);
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sarif = dir.path().join("r.sarif");
+    let junit = dir.path().join("r.xml");
+    let md = dir.path().join("r.md");
+    let r = run(relman()
+        .arg("audit")
+        .arg(demo())
+        .args(["--format", "json", "--output"])
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("--output")
+        .arg(format!("junit={}", junit.display()))
+        .arg("--output")
+        .arg(format!("markdown={}", md.display())));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let sarif = json(&std::fs::read_to_string(sarif).expect("sarif written"));
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(
+        !sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .is_empty()
+    );
+    let junit = std::fs::read_to_string(junit).expect("junit written");
+    assert!(junit.contains("<testsuite name=\"fleet\""), "{junit}");
+    assert!(
+        std::fs::read_to_string(md)
+            .expect("markdown written")
+            .starts_with('#')
+    );
+    let bad = run(relman()
+        .arg("audit")
+        .arg(demo())
+        .args(["--output", "pdf=x.pdf"]));
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown format \"pdf\""),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn init_writes_a_descriptor_that_validates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("relman.yaml"),
+        "name: t\nteams: [{ name: search }]\n",
+    )
+    .expect("write");
+    let r = run(relman()
+        .args(["init", "service", "indexer", "--team", "search", "--fleet"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(dir.path().join("services/indexer.yaml")).expect("written");
+    assert!(text.contains("name: indexer"));
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 10,
+        "commented"
+    );
+    let v = run(relman().arg("validate").arg(dir.path()));
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    // Never overwrite by accident.
+    let again = run(relman()
+        .args(["init", "service", "indexer", "--fleet"])
+        .arg(dir.path()));
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    let bad = run(relman().args(["init", "service", "Bad Name", "--stdout"]));
+    assert_eq!(bad.code, 2);
+}
