@@ -233,3 +233,48 @@ fn filters_narrow_the_report() {
     assert_eq!(r.fleet_rules.len(), 1);
     assert!(r.services.iter().all(|s| s.rules.is_empty()));
 }
+
+#[test]
+fn a_fleet_manifesto_retires_and_adds_rules() {
+    let fleet = FLEET.replace(
+        "manifesto: { last_reviewed: 2026-09-01 }",
+        "manifesto: { last_reviewed: 2026-09-01, file: manifesto.yaml }",
+    );
+    let manifesto = "kind: Manifesto
+rules:
+  - { id: D-3, retire: every service here is internal tooling }
+  - { id: X-1, category: security, scope: service, title: Images are signed }
+  - { id: X-2, category: foundation, scope: fleet, title: A steering group exists }
+";
+    let r = run(
+        &[
+            ("relman.yaml", &fleet),
+            ("manifesto.yaml", manifesto),
+            ("services/a.yaml", &service("a", 99.95)),
+        ],
+        Filter::default(),
+    );
+    assert_eq!(r.fleet_rules.len(), 11);
+    let s = &r.services[0];
+    assert_eq!(s.rules.len(), 28);
+    let d3 = rule(&s.rules, "D-3");
+    assert_eq!(d3.status, Status::NotApplicable);
+    assert_eq!(
+        d3.findings[0].message,
+        "retired by the fleet's manifesto: every service here is internal tooling"
+    );
+    let x1 = rule(&s.rules, "X-1");
+    assert_eq!(x1.status, Status::Unverified);
+    assert_eq!(x1.title, "Images are signed");
+    assert_eq!(rule(&r.fleet_rules, "X-2").status, Status::Unverified);
+}
+
+#[test]
+fn an_empty_fleet_reports_its_fleet_rules() {
+    let r = run(&[("relman.yaml", "name: empty\n")], Filter::default());
+    assert!(r.services.is_empty());
+    assert_eq!(r.fleet_rules.len(), 10);
+    assert_eq!(rule(&r.fleet_rules, "F-2").status, Status::Unverified);
+    assert_eq!(rule(&r.fleet_rules, "F-3").status, Status::Fail);
+    assert_eq!(r.summary.services, 0);
+}

@@ -299,3 +299,26 @@ rules:
     assert_eq!(l.fleet.tuning.manifesto_review_max_days, 90);
     assert!((l.fleet.tuning.slo_max_budget_ratio - 0.25).abs() < 1e-12);
 }
+
+#[test]
+fn oversized_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("relman.yaml", FLEET)]);
+    let big = format!("name: big\n# {}\n", "x".repeat(9 * 1024 * 1024));
+    write(dir.path(), &[("services/big.yaml", &big)]);
+    let l = load(dir.path()).expect("loads");
+    insta::assert_snapshot!(messages(&l), @"services/big.yaml: file is larger than 8 MiB; fleet files are small text files");
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_crash() {
+    let deep = format!(
+        "name: deep\nx: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (_d, l) = load_files(&[("relman.yaml", FLEET), ("services/deep.yaml", &deep)]);
+    let m = messages(&l);
+    assert!(m.starts_with("services/deep.yaml:2:"), "{m}");
+    assert!(m.contains("recursion limit"), "{m}");
+}

@@ -85,12 +85,10 @@ fn count(rules: &[RuleResult], status: Status) -> usize {
 }
 
 /// A score as people read it: rounded as in the JSON, at least two decimals.
+/// Scores are shown with two decimals everywhere a person reads them (the
+/// JSON report keeps three).
 fn fmt_score(score: f64) -> String {
-    let s = format!("{:.3}", round_score(score));
-    match s.strip_suffix('0') {
-        Some(short) => short.to_string(),
-        None => s,
-    }
+    format!("{:.2}", round_score(score))
 }
 
 /// The registry entry of a check, when the check is known.
@@ -108,11 +106,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scores_keep_two_to_three_decimals() {
+    fn scores_show_two_decimals() {
         assert_eq!(fmt_score(0.71), "0.71");
         assert_eq!(fmt_score(0.9), "0.90");
         assert_eq!(fmt_score(1.0), "1.00");
-        assert_eq!(fmt_score(0.8994), "0.899");
+        assert_eq!(fmt_score(0.8994), "0.90");
         assert_eq!(fmt_score(0.89999), "0.90");
         assert_eq!(fmt_score(0.0), "0.00");
     }
@@ -133,9 +131,7 @@ mod tests {
         report.summary.services = 0;
         report.summary.statuses.clear();
         let opts = RenderOptions::default();
-        assert!(
-            table(&report, &opts).contains("relman: 0 services, score 0.429 — no rules judged")
-        );
+        assert!(table(&report, &opts).contains("relman: 0 services, score 0.43 — no rules judged"));
         assert!(markdown(&report).contains("Every rule passes or does not apply."));
         let sarif: serde_json::Value =
             serde_json::from_str(&sarif(&report, &Manifesto::builtin())).expect("JSON");

@@ -463,9 +463,9 @@ mod tests {
     fn summary_and_okrs() {
         let out = plain(false);
         assert!(out.contains(
-            "relman: 2 services, score 0.429 — 4 fail, 1 error, 2 unverified, 2 warn, 1 waived, 4 pass, 2 not_applicable\n"
+            "relman: 2 services, score 0.43 — 4 fail, 1 error, 2 unverified, 2 warn, 1 waived, 4 pass, 2 not_applicable\n"
         ));
-        assert!(out.contains("  not met  2026-Q4  observability  score 0.333, needs ≥ 0.90\n"));
+        assert!(out.contains("  not met  2026-Q4  observability  score 0.33, needs ≥ 0.90\n"));
         assert!(out.contains("  met      2026-Q4  S-3            pass ratio 1.00, needs ≥ 1.00\n"));
     }
 
