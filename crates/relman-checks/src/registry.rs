@@ -15,6 +15,10 @@ pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &design::d3_open_source::OpenSourceDecision,
     &design::d4_architecture_doc::ArchitectureDoc,
     &observability::o5_log_retention::LogRetention,
+    &observability::o6_metrics_exported::MetricsExported,
+    &observability::o7_metrics_port::MetricsPort,
+    &observability::o8_build_info::BuildInfo,
+    &observability::o9_availability_latency::AvailabilityLatency,
     &resilience::r1_slo_margin::SloMargin,
     &resilience::r2_internal_slo::InternalSlo,
 ];
@@ -52,6 +56,10 @@ mod tests {
                 "D-3 open-source-decision",
                 "D-4 architecture-doc",
                 "O-5 log-retention",
+                "O-6 metrics-exported",
+                "O-7 metrics-port",
+                "O-8 build-info",
+                "O-9 availability-latency",
                 "R-1 slo-margin",
                 "R-2 internal-slo",
             ]

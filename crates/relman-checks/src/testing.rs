@@ -2,10 +2,7 @@
 
 use chrono::NaiveDate;
 use relman_core::evidence::{FleetEvidence, ServiceEvidence};
-use relman_core::fleet::{
-    Docs, Fleet, FleetConfig, Lifecycle, Origin, Records, Service, SloTarget, Tier, Tuning,
-};
-use relman_core::rules::Manifesto;
+use relman_core::fleet::{Fleet, Service, SloTarget};
 use relman_core::{Finding, Status};
 
 use crate::{FleetCheck, FleetCx, ServiceCheck, ServiceCx};
@@ -19,41 +16,13 @@ pub fn now() -> NaiveDate {
 }
 
 pub fn fleet() -> Fleet {
-    Fleet {
-        root: "fleet".into(),
-        config: FleetConfig {
-            name: "test".into(),
-            origin: Origin::new("relman.yaml"),
-            ..FleetConfig::default()
-        },
-        manifesto: Manifesto::builtin(),
-        tuning: Tuning::default(),
-        services: Vec::new(),
-        broken_services: Vec::new(),
-        waivers: Vec::new(),
-        records: Records::default(),
-        cost: Vec::new(),
-    }
+    Fleet::standalone("test")
 }
 
 pub fn service(name: &str) -> Service {
-    Service {
-        name: name.into(),
-        team: "core".into(),
-        tier: Tier::Critical,
-        lifecycle: Lifecycle::Production,
-        public: Some(false),
-        repo: None,
-        metrics: None,
-        logs: Vec::new(),
-        log_retention_days: None,
-        slo: None,
-        database: None,
-        docs: Docs::default(),
-        open_source: None,
-        security_reports: Vec::new(),
-        origin: Origin::new(format!("services/{name}.yaml")),
-    }
+    let mut s = Service::named(name, "core");
+    s.public = Some(false);
+    s
 }
 
 pub fn target(objective: f64, window: &str) -> SloTarget {

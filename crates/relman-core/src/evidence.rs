@@ -13,6 +13,7 @@ pub struct FleetEvidence {}
 #[derive(Debug, Clone, Default)]
 pub struct ServiceEvidence {
     pub repo: RepoEvidence,
+    pub metrics: MetricsEvidence,
 }
 
 /// The service's repository checkout.
@@ -37,6 +38,8 @@ pub struct RepoFacts {
     pub architecture_doc: Option<FileFact>,
     /// `docs.runbooks`, when the descriptor names it.
     pub runbooks: Option<FileFact>,
+    /// Ports declared for metrics in the repo's Kubernetes manifests.
+    pub metrics_ports: MetricsPortFacts,
 }
 
 /// A file or folder named in a descriptor, and what was found there.
@@ -59,4 +62,127 @@ pub enum FileState {
         entries: u64,
     },
     Unreadable(String),
+}
+
+/// What was read from a service's metrics: a live scrape or a capture file.
+#[derive(Debug, Clone, Default)]
+pub enum MetricsEvidence {
+    /// The descriptor gives neither `metrics.url` nor `metrics.file`.
+    #[default]
+    NotGiven,
+    /// The endpoint or file could not be read at all (connection refused,
+    /// timeout, HTTP error, missing file, body too large...).
+    Unreadable {
+        origin: MetricsOrigin,
+        error: String,
+    },
+    Read(MetricsFacts),
+}
+
+/// Where metrics came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricsOrigin {
+    Url {
+        url: String,
+        /// Set when the response came from another URL after redirects.
+        final_url: Option<String>,
+        status: Option<u16>,
+        content_type: Option<String>,
+        latency_ms: u64,
+        bytes: u64,
+    },
+    File {
+        /// As shown in messages (relative to the fleet directory).
+        location: String,
+    },
+}
+
+impl MetricsOrigin {
+    /// The URL or file, for messages and evidence.
+    pub fn location(&self) -> &str {
+        match self {
+            MetricsOrigin::Url { url, .. } => url,
+            MetricsOrigin::File { location } => location,
+        }
+    }
+
+    pub fn source(&self) -> &'static str {
+        match self {
+            MetricsOrigin::Url { .. } => "metrics",
+            MetricsOrigin::File { .. } => "metrics-capture",
+        }
+    }
+}
+
+/// A parsed exposition, reduced to what the checks read.
+#[derive(Debug, Clone)]
+pub struct MetricsFacts {
+    pub origin: MetricsOrigin,
+    /// `text` (Prometheus 0.0.4) or `openmetrics`.
+    pub format: &'static str,
+    /// The families, or why the body is not valid exposition text.
+    pub parsed: Result<Vec<FamilyFacts>, ParseFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseFailure {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One metric family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyFacts {
+    pub name: String,
+    /// `counter`, `gauge`, `histogram`, `gaugehistogram`, `summary`, `info`,
+    /// `stateset` or `unknown`.
+    pub kind: &'static str,
+    pub help: Option<String>,
+    pub unit: Option<String>,
+    pub line: usize,
+    pub series: Vec<SeriesFacts>,
+}
+
+/// One sample line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesFacts {
+    pub name: String,
+    pub labels: Vec<(String, String)>,
+    pub value: f64,
+    pub line: usize,
+}
+
+impl SeriesFacts {
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the service's manifests say about the port its metrics are served on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricsPortFacts {
+    /// Every place a manifest names a metrics port.
+    pub declarations: Vec<PortDeclaration>,
+    /// Manifests that could not be read or parsed, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// How many YAML files were read.
+    pub files_read: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortDeclaration {
+    /// `containerPort`, `prometheus.io/port`, `ServiceMonitor` or `PodMonitor`.
+    pub how: String,
+    /// The port as written: a number, or a port name for monitors.
+    pub port: String,
+    /// The port name, when the manifest gives one (`metrics`, `http-metrics`).
+    pub name: Option<String>,
+    /// Relative to the fleet directory.
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
 }

@@ -459,3 +459,50 @@ pub struct CostRow {
     pub file: String,
     pub line: u32,
 }
+
+impl Service {
+    /// A service with nothing but a name and a team: critical, in
+    /// production, with no evidence sources. For one-off checks (`relman
+    /// metrics lint --service`) and tests.
+    pub fn named(name: &str, team: &str) -> Service {
+        Service {
+            name: name.to_string(),
+            team: team.to_string(),
+            tier: Tier::Critical,
+            lifecycle: Lifecycle::Production,
+            public: None,
+            repo: None,
+            metrics: None,
+            logs: Vec::new(),
+            log_retention_days: None,
+            slo: None,
+            database: None,
+            docs: Docs::default(),
+            open_source: None,
+            security_reports: Vec::new(),
+            origin: Origin::new(format!("services/{name}.yaml")),
+        }
+    }
+}
+
+impl Fleet {
+    /// A fleet with no files behind it: the built-in manifesto and default
+    /// tuning. For checks run outside an audit, and tests.
+    pub fn standalone(name: &str) -> Fleet {
+        Fleet {
+            root: PathBuf::from("."),
+            config: FleetConfig {
+                name: name.to_string(),
+                origin: Origin::new("relman.yaml"),
+                ..FleetConfig::default()
+            },
+            manifesto: Manifesto::builtin(),
+            tuning: Tuning::default(),
+            services: Vec::new(),
+            broken_services: Vec::new(),
+            waivers: Vec::new(),
+            records: Records::default(),
+            cost: Vec::new(),
+        }
+    }
+}

@@ -79,12 +79,15 @@ fn every_rule_is_reported_and_unimplemented_ones_are_unverified() {
     for id in ["D-3", "D-4", "O-5", "R-1", "R-2"] {
         assert_eq!(rule(&s.rules, id).status, Status::Pass, "{id}");
     }
-    let o7 = rule(&s.rules, "O-7");
-    assert_eq!(o7.status, Status::Unverified);
-    assert_eq!(o7.findings[0].message, "no check implemented yet");
+    for r in &s.rules {
+        if relman_checks::registry::for_rule(&r.rule).next().is_none() {
+            assert_eq!(r.status, Status::Unverified, "{}", r.rule);
+            assert_eq!(r.findings[0].message, "no check implemented yet");
+        }
+    }
     assert!(r.all_rules().all(|x| !x.findings.is_empty()));
-    // 5 passes out of 27 rules, all counting.
-    assert!((s.score - 5.0 / 27.0).abs() < 1e-9, "{}", s.score);
+    let passes = s.rules.iter().filter(|r| r.status == Status::Pass).count();
+    assert!((s.score - passes as f64 / 27.0).abs() < 1e-9, "{}", s.score);
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! read becomes a value saying so (with the path or URL and the error). A
 //! collector never panics and never stops the collection of other services.
 
+mod manifests;
+pub mod metrics;
 mod repo;
 
 use std::time::Duration;
@@ -19,10 +21,16 @@ use relman_core::fleet::{Fleet, Service};
 /// Bounds on collection.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// Services collected at once.
+    /// Services collected at once (and so scrapes in flight).
     pub concurrency: usize,
-    /// The longest a single read may take.
+    /// The longest a single read (a whole scrape, a file) may take.
     pub timeout: Duration,
+    /// The longest a TCP connection may take to open.
+    pub connect_timeout: Duration,
+    /// The largest body or capture read; beyond it the read stops.
+    pub max_body_bytes: u64,
+    /// Redirects followed by a scrape.
+    pub max_redirects: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +38,9 @@ impl Default for Limits {
         Limits {
             concurrency: 64,
             timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(3),
+            max_body_bytes: 32 * 1024 * 1024,
+            max_redirects: 5,
         }
     }
 }
@@ -40,19 +51,32 @@ pub async fn collect_services(
     services: &[&Service],
     limits: &Limits,
 ) -> Vec<ServiceEvidence> {
+    let scraper = match metrics::Scraper::new(limits) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            tracing::error!(error = %e, "no HTTP client: live metrics cannot be scraped");
+            None
+        }
+    };
     futures::stream::iter(services.iter())
-        .map(|s| collect_service(fleet, s, limits))
+        .map(|s| collect_service(fleet, s, scraper.as_ref(), limits))
         .buffered(limits.concurrency.max(1))
         .collect()
         .await
 }
 
 /// Collect one service's evidence.
-pub async fn collect_service(fleet: &Fleet, service: &Service, limits: &Limits) -> ServiceEvidence {
-    let _ = fleet;
-    ServiceEvidence {
-        repo: repo::collect(service, limits).await,
-    }
+pub async fn collect_service(
+    _fleet: &Fleet,
+    service: &Service,
+    scraper: Option<&metrics::Scraper>,
+    limits: &Limits,
+) -> ServiceEvidence {
+    let (repo, metrics) = futures::join!(
+        repo::collect(service, limits),
+        metrics::collect(service, scraper, limits)
+    );
+    ServiceEvidence { repo, metrics }
 }
 
 /// Collect what is observed about the fleet as a whole.

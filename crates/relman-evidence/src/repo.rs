@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use relman_core::evidence::{FileFact, FileState, RepoEvidence, RepoFacts};
+use relman_core::evidence::{FileFact, FileState, MetricsPortFacts, RepoEvidence, RepoFacts};
 use relman_core::fleet::Service;
 use tokio::time::timeout;
 
@@ -43,10 +43,28 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         Some(p) => Some(fact(&repo.resolved, &location, p, limits).await),
         None => None,
     };
+    let root = repo.resolved.clone();
+    let shown = location.clone();
+    let scan = tokio::task::spawn_blocking(move || crate::manifests::scan(&root, &shown));
+    let metrics_ports = match timeout(limits.timeout, scan).await {
+        Ok(Ok(facts)) => facts,
+        Ok(Err(e)) => MetricsPortFacts {
+            unreadable: vec![(location.clone(), format!("the manifest scan failed: {e}"))],
+            ..MetricsPortFacts::default()
+        },
+        Err(_) => MetricsPortFacts {
+            unreadable: vec![(
+                location.clone(),
+                format!("the manifest scan timed out after {:?}", limits.timeout),
+            )],
+            ..MetricsPortFacts::default()
+        },
+    };
     RepoEvidence::Present(RepoFacts {
         location,
         architecture_doc,
         runbooks,
+        metrics_ports,
     })
 }
 

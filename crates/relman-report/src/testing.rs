@@ -178,7 +178,7 @@ pub fn report() -> Report {
             "O-7",
             vec![fixed(
                 finding(
-                    "metrics-port",
+                    "port-probe",
                     Status::Fail,
                     "metrics are served on port 9090, not 8067",
                     vec![

@@ -66,6 +66,61 @@ pub enum Command {
     /// Write a new file to fill in.
     #[command(subcommand)]
     Init(InitCommand),
+    /// Work with Prometheus metrics.
+    #[command(subcommand)]
+    Metrics(MetricsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetricsCommand {
+    /// Lint an exposition: every rule of `promtool check metrics`, plus
+    /// histogram and summary consistency, duplicate series and cardinality;
+    /// with --service, the manifesto's metrics rules O-6..O-9 too.
+    ///
+    /// Exit status as promtool's: 0 clean, 1 the input could not be read or
+    /// parsed, 3 lint problems (or a failing O-6..O-9 check).
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// From the Content-Type of a scrape; for a file, OpenMetrics when it ends with `# EOF`.
+    Auto,
+    /// Prometheus text format 0.0.4.
+    Text,
+    /// OpenMetrics 1.0.
+    Openmetrics,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files, http(s) URLs, or - for stdin.
+    #[arg(required = true, value_name = "FILE|URL|-")]
+    pub inputs: Vec<String>,
+    /// The exposition format.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Also judge the manifesto's metrics rules (O-6..O-9) for this service.
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// The label that names the service on its series.
+    #[arg(long, default_value = "service", value_name = "LABEL")]
+    pub service_label: String,
+    /// Flag metrics with more series than this.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub series_budget: usize,
+    /// How many metrics the JSON cardinality list holds, largest first.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+    /// Seconds a scrape may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// The largest body read, in bytes.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,7 +219,15 @@ pub struct AuditArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Services collected at once.
+    /// Services collected at once (and so scrapes in flight).
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub concurrency: usize,
+
+    /// Seconds a scrape (or a file read) may take in all.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub scrape_timeout: u64,
+
+    /// The largest metrics body or capture read, in bytes.
+    #[arg(long, default_value_t = 32 * 1024 * 1024, value_name = "BYTES")]
+    pub max_scrape_bytes: u64,
 }

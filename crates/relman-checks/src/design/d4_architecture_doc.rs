@@ -108,7 +108,14 @@ mod tests {
         if named {
             s.docs.architecture = Some("docs/architecture.md".into());
         }
-        run_service(&ArchitectureDoc, &s, &ServiceEvidence { repo })
+        run_service(
+            &ArchitectureDoc,
+            &s,
+            &ServiceEvidence {
+                repo,
+                ..ServiceEvidence::default()
+            },
+        )
     }
 
     fn repo(state: FileState) -> RepoEvidence {
@@ -119,6 +126,7 @@ mod tests {
                 state,
             }),
             runbooks: None,
+            metrics_ports: Default::default(),
         })
     }
 

@@ -107,6 +107,8 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         },
         limits: Limits {
             concurrency: args.concurrency.max(1),
+            timeout: std::time::Duration::from_secs(args.scrape_timeout.max(1)),
+            max_body_bytes: args.max_scrape_bytes,
             ..Limits::default()
         },
     };

@@ -3,12 +3,13 @@
 mod audit;
 mod explain;
 mod init;
+mod metrics;
 mod rules;
 mod validate;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, InitCommand};
+use crate::cli::{Cli, Command, InitCommand, MetricsCommand};
 
 /// Run a command; the exit status on success.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             stdout,
             force,
         }) => init::service(&name, &team, &fleet, stdout, force),
+        Command::Metrics(MetricsCommand::Lint(args)) => metrics::lint_cmd(&args),
     }
 }
 

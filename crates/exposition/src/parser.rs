@@ -1,0 +1,1460 @@
+//! The one-pass parser for both formats.
+//!
+//! The input is cut into lines with `memchr`; each line is read byte by byte
+//! with a [`Cur`]sor that hands out slices of the input. Label values end
+//! at the first `"` or `\` (eight bytes at a time, `memchr2` past 64 bytes)
+//! and are unescaped only when a `\` was seen.
+//!
+//! Expositions repeat themselves: a sample's metric name and label names are
+//! usually those of the sample before, in the same order. Each is compared
+//! with its predecessor first (a word compare instead of a byte-by-byte
+//! scan), a sample whose names all matched needs no duplicate-label check,
+//! and its labels go straight into a `Vec` of the previous sample's size.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use memchr::{memchr, memchr2, memrchr};
+
+use crate::ParseError;
+use crate::check::{self, Issue, Spot};
+use crate::model::{Exemplar, Exposition, Family, Format, Label, MetricType, Sample};
+use crate::number::{parse_ms_timestamp, parse_om_timestamp, parse_value};
+use crate::text::{LABEL_CHAR, METRIC_CHAR, eq_bytes, eq_str, strip_prefix, unescape};
+
+/// The longest an exemplar's label set may be, in characters of its names
+/// and values (OpenMetrics 1.0).
+const EXEMPLAR_LABELS_MAX: usize = 128;
+
+pub(crate) struct Parser<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    om: bool,
+    lenient: bool,
+    errors: Vec<ParseError>,
+    families: Vec<Family<'a>>,
+    /// The current line (1-based) and the offset where it starts.
+    line: usize,
+    line_start: usize,
+
+    // OpenMetrics: the family being read, and what it has seen.
+    open: Option<usize>,
+    unit_line: Option<usize>,
+    has_samples: bool,
+    groups: Groups,
+    /// Where each sample's value starts, for the open family's messages.
+    value_offsets: Vec<usize>,
+    /// Every sample name a closed family may use, and that family.
+    claimed: HashMap<String, usize>,
+    eof: bool,
+
+    // Text format: families by name (Prometheus merges them), the family of
+    // the previous sample, and the families whose names end in a histogram
+    // or summary suffix (which an exact name match must win over).
+    by_name: HashMap<&'a str, usize>,
+    suffixed: HashSet<&'a str>,
+    last: Option<usize>,
+}
+
+/// The series seen in the open OpenMetrics family, to tell that each one's
+/// samples come together and that its timestamps do not go back.
+#[derive(Default)]
+struct Groups {
+    /// A sample of the series of the previous sample.
+    current: Option<usize>,
+    timestamp: Option<f64>,
+    seen: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+    /// Series whose hash collided with an earlier, different series.
+    collided: Vec<(u64, usize)>,
+}
+
+impl Groups {
+    fn clear(&mut self) {
+        self.current = None;
+        self.timestamp = None;
+        self.seen.clear();
+        self.collided.clear();
+    }
+}
+
+/// The hashes are already mixed; the map needs no second hash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A sample line, read.
+struct RawSample<'a> {
+    name: &'a str,
+    value: f64,
+    value_at: usize,
+    timestamp: Option<f64>,
+    timestamp_at: Option<usize>,
+    exemplar: Option<Exemplar<'a>>,
+    exemplar_at: Option<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Meta {
+    Help,
+    Type,
+    Unit,
+}
+
+impl Meta {
+    fn keyword(self) -> &'static str {
+        match self {
+            Meta::Help => "HELP",
+            Meta::Type => "TYPE",
+            Meta::Unit => "UNIT",
+        }
+    }
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(src: &'a str, format: Format, lenient: bool) -> Parser<'a> {
+        Parser {
+            src,
+            b: src.as_bytes(),
+            om: format == Format::OpenMetrics,
+            lenient,
+            errors: Vec::new(),
+            families: Vec::new(),
+            line: 0,
+            line_start: 0,
+            open: None,
+            unit_line: None,
+            has_samples: false,
+            groups: Groups::default(),
+            value_offsets: Vec::new(),
+            claimed: HashMap::new(),
+            eof: false,
+            by_name: HashMap::new(),
+            suffixed: HashSet::new(),
+            last: None,
+        }
+    }
+
+    /// Parses the whole input. Strict: the first error. Lenient: what could
+    /// be read and every error (a line with a syntax error is skipped).
+    pub(crate) fn run(mut self) -> (Exposition<'a>, Vec<ParseError>) {
+        let result = self.lines();
+        if let Err(e) = result {
+            self.errors.push(e);
+        }
+        (
+            Exposition {
+                families: self.families,
+            },
+            self.errors,
+        )
+    }
+
+    fn lines(&mut self) -> Result<(), ParseError> {
+        let len = self.b.len();
+        let mut pos = 0;
+        while pos < len {
+            if self.eof {
+                let e = ParseError::new(
+                    self.line + 1,
+                    1,
+                    "text after `# EOF`: it must be the last line",
+                );
+                self.emit(e)?;
+                break;
+            }
+            self.line += 1;
+            self.line_start = pos;
+            let end = memchr(b'\n', &self.b[pos..]).map_or(len, |i| pos + i);
+            let result = if self.om {
+                self.om_line(pos, end)
+            } else {
+                self.text_line(pos, end)
+            };
+            if let Err(e) = result {
+                self.emit(e)?;
+            }
+            pos = end + 1;
+        }
+        if self.om {
+            self.close_open()?;
+            if !self.eof {
+                let (line, column) = if len == 0 {
+                    (1, 1)
+                } else if self.b[len - 1] == b'\n' {
+                    (self.line + 1, 1)
+                } else {
+                    (self.line, self.column(len))
+                };
+                self.emit(ParseError::new(
+                    line,
+                    column,
+                    "missing `# EOF` at the end: OpenMetrics requires it",
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Strict: stop with this error. Lenient: note it and go on.
+    fn emit(&mut self, e: ParseError) -> Result<(), ParseError> {
+        if self.lenient {
+            self.errors.push(e);
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+
+    fn cursor(&self, start: usize, end: usize) -> Cur<'a> {
+        Cur {
+            src: self.src,
+            b: self.b,
+            line: self.line,
+            line_start: self.line_start,
+            pos: start,
+            end,
+        }
+    }
+
+    /// The column of an offset on the current line.
+    fn column(&self, offset: usize) -> usize {
+        column(self.src, self.line_start, offset)
+    }
+
+    /// The column of an offset on any line.
+    fn column_anywhere(&self, offset: usize) -> usize {
+        let offset = offset.min(self.b.len());
+        let start = memrchr(b'\n', &self.b[..offset]).map_or(0, |i| i + 1);
+        column(self.src, start, offset)
+    }
+
+    /// The error for a consistency issue of a sample of a family.
+    fn issue_error(&self, fam: usize, issue: Issue, exemplar_at: Option<usize>) -> ParseError {
+        let family = &self.families[fam];
+        let Some(s) = family.samples.get(issue.sample) else {
+            return ParseError::new(family.line, 1, issue.message);
+        };
+        let offset = match issue.spot {
+            Spot::Name => offset_in(self.src, s.name),
+            Spot::Value => self.value_offsets.get(issue.sample).copied(),
+            Spot::Label(k) => s.labels.get(k).and_then(|l| offset_in(self.src, l.name)),
+            Spot::Exemplar => exemplar_at,
+        };
+        let column = offset.map_or(1, |o| self.column_anywhere(o));
+        ParseError::new(s.line, column, issue.message)
+    }
+
+    // ---- OpenMetrics ----
+
+    fn om_line(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        if start == end {
+            return Err(self
+                .cursor(start, end)
+                .error(start, "blank line: OpenMetrics allows none"));
+        }
+        if self.b[start] == b'#' {
+            self.om_comment(start, end)
+        } else {
+            self.om_sample(start, end)
+        }
+    }
+
+    fn om_comment(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let line = &self.src[start..end];
+        let c = self.cursor(start, end);
+        if line == "# EOF" {
+            self.eof = true;
+            return Ok(());
+        }
+        let meta = if line.starts_with("# HELP ") {
+            Meta::Help
+        } else if line.starts_with("# TYPE ") {
+            Meta::Type
+        } else if line.starts_with("# UNIT ") {
+            Meta::Unit
+        } else if matches!(line, "# HELP" | "# TYPE" | "# UNIT") {
+            return Err(c.error(end, format!("`{line}` needs a metric name")));
+        } else if line.starts_with("# EOF") {
+            return Err(c.error(start + 5, "`# EOF` must be alone on its line"));
+        } else {
+            return Err(c.error(
+                start,
+                "not a metadata line: OpenMetrics allows only `# HELP`, `# TYPE`, `# UNIT` and `# EOF`",
+            ));
+        };
+        let mut c = self.cursor(start + 7, end);
+        let keyword = meta.keyword();
+        let name_at = c.pos;
+        let name = c.take_while(&METRIC_CHAR);
+        if name.is_empty() {
+            return Err(c.error(
+                name_at,
+                format!(
+                    "expected a metric name after `{keyword}`, found {}",
+                    c.found()
+                ),
+            ));
+        }
+        check_metric_name(&c, name, name_at)?;
+        if !c.eat(b' ') {
+            return Err(if c.at_end() {
+                let what = match meta {
+                    Meta::Help => "help text",
+                    Meta::Type => "type",
+                    Meta::Unit => "unit",
+                };
+                c.error(
+                    c.pos,
+                    format!("expected a space and the {what} after `{name}`"),
+                )
+            } else {
+                c.error(
+                    c.pos,
+                    format!(
+                        "expected a space after the metric name `{name}`, found {}",
+                        c.found()
+                    ),
+                )
+            });
+        }
+        let text_at = c.pos;
+        let text = c.rest();
+        let mut kind = None;
+        match meta {
+            Meta::Help => {}
+            Meta::Type => {
+                kind = Some(MetricType::from_openmetrics(text).ok_or_else(|| {
+                    c.error(
+                        text_at,
+                        if text == "untyped" {
+                            "`untyped` is the text format's type; OpenMetrics says `unknown`"
+                                .to_string()
+                        } else {
+                            format!(
+                                "unknown metric type `{text}`: expected counter, gauge, histogram, \
+                                 gaugehistogram, summary, info, stateset or unknown"
+                            )
+                        },
+                    )
+                })?);
+            }
+            Meta::Unit => {
+                if !text.bytes().all(|b| METRIC_CHAR[usize::from(b)]) {
+                    return Err(c.error(
+                        text_at,
+                        format!("invalid unit `{text}`: a unit is letters, digits, `_` and `:`"),
+                    ));
+                }
+                if !text.is_empty() && !has_unit_suffix(name, text) {
+                    return Err(c.error(
+                        text_at,
+                        format!(
+                            "unit `{text}` is not a suffix of the metric name `{name}`: the name must end in `_{text}`"
+                        ),
+                    ));
+                }
+            }
+        }
+
+        if self.open.is_none_or(|i| self.families[i].name != name) {
+            self.close_open()?;
+            self.open_family(name);
+        }
+        let i = self.open.expect("a family was just opened");
+        if self.has_samples {
+            return Err(c.error(
+                start,
+                format!("`# {keyword}` for `{name}` after its samples: metadata comes first"),
+            ));
+        }
+        let line = self.line;
+        let unit_line = self.unit_line;
+        let fam = &mut self.families[i];
+        let earlier = match meta {
+            Meta::Help => fam.help_line,
+            Meta::Type => fam.type_line,
+            Meta::Unit => unit_line,
+        };
+        if let Some(first) = earlier {
+            return Err(c.error(
+                start,
+                format!("second `# {keyword}` for `{name}` (the first is on line {first})"),
+            ));
+        }
+        match meta {
+            Meta::Help => {
+                fam.help = Some(unescape(text, true));
+                fam.help_line = Some(line);
+            }
+            Meta::Type => {
+                fam.kind = kind.unwrap_or(MetricType::Unknown);
+                fam.type_line = Some(line);
+            }
+            Meta::Unit => {
+                fam.unit = Some(text);
+                self.unit_line = Some(line);
+            }
+        }
+        let fam = &self.families[i];
+        if fam.unit.is_some_and(|u| !u.is_empty())
+            && matches!(fam.kind, MetricType::Info | MetricType::StateSet)
+        {
+            let at = if meta == Meta::Unit { text_at } else { start };
+            return Err(c.error(
+                at,
+                format!(
+                    "`{name}` is {} metric, which cannot have a unit",
+                    article(fam.kind)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn open_family(&mut self, name: &'a str) {
+        self.families
+            .push(Family::new(name, MetricType::Unknown, self.line));
+        self.open = Some(self.families.len() - 1);
+        self.unit_line = None;
+        self.has_samples = false;
+        self.groups.clear();
+        self.value_offsets.clear();
+    }
+
+    /// Ends the open family: its histogram rules, and no name clashes with
+    /// the families before it.
+    fn close_open(&mut self) -> Result<(), ParseError> {
+        let Some(i) = self.open.take() else {
+            return Ok(());
+        };
+        let mut issues = Vec::new();
+        check::check_histogram(&self.families[i], true, &mut |issue| issues.push(issue));
+        for issue in issues {
+            let e = self.issue_error(i, issue, None);
+            self.emit(e)?;
+        }
+        let fam = &self.families[i];
+        let suffixes = fam.kind.sample_suffixes();
+        let names = std::iter::once("").chain(suffixes.iter().copied().filter(|s| !s.is_empty()));
+        let mut clash = None;
+        for suffix in names {
+            let full = format!("{}{suffix}", fam.name);
+            match self.claimed.get(&full) {
+                Some(&other) if clash.is_none() => clash = Some((full, other)),
+                Some(_) => {}
+                None => {
+                    self.claimed.insert(full, i);
+                }
+            }
+        }
+        if let Some((full, other)) = clash {
+            let fam = &self.families[i];
+            let o = &self.families[other];
+            let column = offset_in(self.src, fam.name).map_or(1, |o| self.column_anywhere(o));
+            let message = if o.name == fam.name {
+                format!(
+                    "metric family `{}` appears again (first on line {}): a family's lines must be together",
+                    fam.name, o.line
+                )
+            } else {
+                format!(
+                    "metric family `{}` ({}) clashes with family `{}` ({}) on line {}: both would use the name `{full}`",
+                    fam.name, fam.kind, o.name, o.kind, o.line
+                )
+            };
+            self.emit(ParseError::new(fam.line, column, message))?;
+        }
+        Ok(())
+    }
+
+    fn om_sample(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let mut c = self.cursor(start, end);
+        let mut sample_labels = Vec::new();
+        let prev = self.open.and_then(|i| self.families[i].samples.last());
+        let raw = read_om_sample(&mut c, &mut sample_labels, prev);
+        let raw = raw?;
+        let belongs = self.open.is_some_and(|i| {
+            let fam = &self.families[i];
+            strip_prefix(raw.name, fam.name)
+                .is_some_and(|suffix| fam.kind.sample_suffixes().contains(&suffix))
+        });
+        if !belongs {
+            if let Some(message) = self
+                .open
+                .and_then(|i| not_a_sample_of(&self.families[i], raw.name))
+            {
+                // It would start a family of that same name, which clashes.
+                return Err(c.error(c.line_start, message));
+            }
+            self.close_open()?;
+            self.open_family(raw.name);
+        }
+        let i = self.open.expect("a family is open");
+        self.has_samples = true;
+        let sample = Sample {
+            name: raw.name,
+            labels: sample_labels,
+            value: raw.value,
+            timestamp: raw.timestamp,
+            exemplar: raw.exemplar,
+            line: self.line,
+        };
+        if let Err(e) = self.check_group(i, &sample, raw.timestamp_at, &c) {
+            self.emit(e)?;
+        }
+        self.families[i].samples.push(sample);
+        self.value_offsets.push(raw.value_at);
+        let index = self.families[i].samples.len() - 1;
+        let mut issues = Vec::new();
+        check::check_sample(&self.families[i], index, true, &mut |issue| {
+            issues.push(issue)
+        });
+        for issue in issues {
+            let e = self.issue_error(i, issue, raw.exemplar_at);
+            self.emit(e)?;
+        }
+        Ok(())
+    }
+
+    /// A series' samples come together, with timestamps on all or none, not
+    /// going back (except in an info family, whose samples are one series).
+    fn check_group(
+        &mut self,
+        i: usize,
+        s: &Sample<'a>,
+        timestamp_at: Option<usize>,
+        c: &Cur<'a>,
+    ) -> Result<(), ParseError> {
+        let fam = &self.families[i];
+        let index = fam.samples.len();
+        let info = fam.kind == MetricType::Info;
+        // The common case, the next sample of the same series, needs no hash.
+        let same = self
+            .groups
+            .current
+            .is_some_and(|k| check::same_group(fam, &fam.samples[k], s));
+        let previous = self.groups.timestamp;
+        self.groups.timestamp = s.timestamp;
+        if same {
+            let at = timestamp_at.unwrap_or(c.end);
+            match (previous, s.timestamp) {
+                (Some(_), None) | (None, Some(_)) => {
+                    return Err(c.error(
+                        at,
+                        format!(
+                            "some samples of this `{}` series have a timestamp and some do not",
+                            fam.name
+                        ),
+                    ));
+                }
+                (Some(p), Some(t)) if t < p && !info => {
+                    return Err(c.error(
+                        at,
+                        format!(
+                            "timestamp {} goes back from the {} before it in the same series",
+                            crate::write::fmt_value(t),
+                            crate::write::fmt_value(p)
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        let hash = if info {
+            0
+        } else {
+            check::group_hash(&s.labels, check::group_skip(fam, s))
+        };
+        self.groups.current = Some(index);
+        let earlier = match self.groups.seen.get(&hash) {
+            None => {
+                self.groups.seen.insert(hash, index);
+                None
+            }
+            Some(&k) if check::same_group(fam, &fam.samples[k], s) => Some(k),
+            Some(_) => {
+                let found = self
+                    .groups
+                    .collided
+                    .iter()
+                    .find(|&&(h, k)| h == hash && check::same_group(fam, &fam.samples[k], s))
+                    .map(|&(_, k)| k);
+                if found.is_none() {
+                    self.groups.collided.push((hash, index));
+                }
+                found
+            }
+        };
+        match earlier {
+            Some(k) => Err(c.error(
+                c.line_start,
+                format!(
+                    "this series of `{}` already had samples on line {}, with other series in between: a series' samples must be together",
+                    fam.name, fam.samples[k].line
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    // ---- Text format 0.0.4 ----
+
+    fn text_line(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let mut c = self.cursor(start, end);
+        c.skip_blanks();
+        match c.peek() {
+            None => Ok(()),
+            Some(b'#') => self.text_comment(c),
+            Some(_) => self.text_sample(c),
+        }
+    }
+
+    fn text_comment(&mut self, mut c: Cur<'a>) -> Result<(), ParseError> {
+        c.pos += 1;
+        c.skip_blanks();
+        let keyword = c.take_until_blank();
+        let help = match keyword {
+            "HELP" => true,
+            "TYPE" => false,
+            _ => return Ok(()), // any other comment
+        };
+        c.skip_blanks();
+        let name_at = c.pos;
+        let name = c.take_while(&METRIC_CHAR);
+        if name.is_empty() {
+            return Err(c.error(
+                name_at,
+                format!(
+                    "expected a metric name after `{keyword}`, found {}",
+                    c.found()
+                ),
+            ));
+        }
+        check_metric_name(&c, name, name_at)?;
+        if !c.at_end() && !c.at_blank() {
+            return Err(c.error(
+                c.pos,
+                format!(
+                    "expected a blank after the metric name `{name}`, found {}",
+                    c.found()
+                ),
+            ));
+        }
+        c.skip_blanks();
+        if help {
+            let text = unescape(c.rest(), false);
+            let i = self.text_family(name);
+            let fam = &mut self.families[i];
+            if let Some(first) = fam.help_line {
+                return Err(c.error(
+                    name_at,
+                    format!("second HELP line for `{name}` (the first is on line {first})"),
+                ));
+            }
+            fam.help = Some(text);
+            fam.help_line = Some(self.line);
+            return Ok(());
+        }
+        let type_at = c.pos;
+        let word = c.take_until_blank();
+        if word.is_empty() {
+            return Err(c.error(type_at, format!("expected a metric type after `{name}`")));
+        }
+        let kind = MetricType::from_text(word).ok_or_else(|| {
+            c.error(
+                type_at,
+                format!(
+                    "unknown metric type `{word}`: the text format has counter, gauge, histogram, summary and untyped"
+                ),
+            )
+        })?;
+        c.skip_blanks();
+        if !c.at_end() {
+            return Err(c.error(c.pos, "unexpected text after the metric type"));
+        }
+        let i = self.text_family(name);
+        let fam = &mut self.families[i];
+        if let Some(first) = fam.type_line {
+            return Err(c.error(
+                name_at,
+                format!("second TYPE line for `{name}` (the first is on line {first})"),
+            ));
+        }
+        if let Some(s) = fam.samples.first() {
+            return Err(c.error(
+                name_at,
+                format!(
+                    "TYPE line for `{name}` after its samples (from line {}): the type must come first",
+                    s.line
+                ),
+            ));
+        }
+        fam.kind = kind;
+        fam.type_line = Some(self.line);
+        Ok(())
+    }
+
+    /// The family with this exact name, created if there is none.
+    fn text_family(&mut self, name: &'a str) -> usize {
+        if let Some(&i) = self.by_name.get(name) {
+            return i;
+        }
+        self.families
+            .push(Family::new(name, MetricType::Unknown, self.line));
+        let i = self.families.len() - 1;
+        self.by_name.insert(name, i);
+        if ["_sum", "_count", "_bucket"]
+            .iter()
+            .any(|s| name.ends_with(s))
+        {
+            self.suffixed.insert(name);
+        }
+        i
+    }
+
+    fn text_sample(&mut self, mut c: Cur<'a>) -> Result<(), ParseError> {
+        let mut sample_labels = Vec::new();
+        let prev = self.last.and_then(|i| self.families[i].samples.last());
+        let raw = read_text_sample(&mut c, &mut sample_labels, prev);
+        let (name, value, timestamp) = raw?;
+        let i = self.text_family_of(name);
+        self.families[i].samples.push(Sample {
+            name,
+            labels: sample_labels,
+            value,
+            timestamp,
+            exemplar: None,
+            line: self.line,
+        });
+        Ok(())
+    }
+
+    /// The family a sample belongs to, as Prometheus's text parser decides:
+    /// the family of that exact name; else, for `_sum` and `_count`, a
+    /// summary or histogram of the base name, and for `_bucket`, a histogram;
+    /// else a new untyped family.
+    fn text_family_of(&mut self, name: &'a str) -> usize {
+        if let Some(i) = self.last {
+            let fam = &self.families[i];
+            if eq_str(fam.name, name)
+                || (text_suffix_of(fam, name)
+                    && (self.suffixed.is_empty() || !self.suffixed.contains(name)))
+            {
+                return i;
+            }
+        }
+        let found = self.by_name.get(name).copied().or_else(|| {
+            let (base, histogram_only) = if let Some(b) = name.strip_suffix("_bucket") {
+                (b, true)
+            } else {
+                (
+                    name.strip_suffix("_sum")
+                        .or_else(|| name.strip_suffix("_count"))?,
+                    false,
+                )
+            };
+            let &i = self.by_name.get(base)?;
+            let kind = self.families[i].kind;
+            (kind == MetricType::Histogram || (kind == MetricType::Summary && !histogram_only))
+                .then_some(i)
+        });
+        let i = found.unwrap_or_else(|| self.text_family(name));
+        self.last = Some(i);
+        i
+    }
+}
+
+/// Why a sample named like an OpenMetrics family, but not one of its sample
+/// names, cannot follow it (`a 1` after `# TYPE a counter`).
+fn not_a_sample_of(fam: &Family<'_>, name: &str) -> Option<String> {
+    if name != fam.name {
+        return None;
+    }
+    let names: Vec<String> = fam
+        .kind
+        .sample_suffixes()
+        .iter()
+        .map(|suffix| format!("`{}{suffix}`", fam.name))
+        .collect();
+    let hint = if fam.kind == MetricType::Counter && fam.name.ends_with("_total") {
+        format!(
+            " (an OpenMetrics counter family is named without `_total`: `# TYPE {} counter`)",
+            &fam.name[..fam.name.len() - "_total".len()]
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "`{name}` is not a sample name of the {} `{}`, whose samples are {}{hint}",
+        fam.kind,
+        fam.name,
+        names.join(", ")
+    ))
+}
+
+/// Whether `name` is a `_sum`, `_count` or `_bucket` sample of a text
+/// summary or histogram family.
+fn text_suffix_of(fam: &Family<'_>, name: &str) -> bool {
+    matches!(
+        (fam.kind, strip_prefix(name, fam.name)),
+        (MetricType::Histogram, Some("_sum" | "_count" | "_bucket"))
+            | (MetricType::Summary, Some("_sum" | "_count"))
+    )
+}
+
+fn has_unit_suffix(name: &str, unit: &str) -> bool {
+    name.len() > unit.len()
+        && name.ends_with(unit)
+        && name.as_bytes()[name.len() - unit.len() - 1] == b'_'
+}
+
+fn article(kind: MetricType) -> &'static str {
+    match kind {
+        MetricType::Info => "an info",
+        MetricType::StateSet => "a stateset",
+        _ => "a",
+    }
+}
+
+fn check_metric_name(c: &Cur<'_>, name: &str, at: usize) -> Result<(), ParseError> {
+    if name.as_bytes()[0].is_ascii_digit() {
+        return Err(c.error(
+            at,
+            format!("metric name `{name}` must not start with a digit"),
+        ));
+    }
+    Ok(())
+}
+
+/// A sample's metric name; usually the one of the sample before.
+fn read_sample_name<'a>(c: &mut Cur<'a>, prev: Option<&Sample<'_>>) -> Result<&'a str, ParseError> {
+    if let Some(p) = prev.filter(|p| c.at_word(p.name, &METRIC_CHAR)) {
+        return Ok(c.take(p.name.len()));
+    }
+    let at = c.pos;
+    let name = c.take_while(&METRIC_CHAR);
+    if name.is_empty() {
+        return Err(c.error(at, format!("expected a metric name, found {}", c.found())));
+    }
+    check_metric_name(c, name, at)?;
+    Ok(name)
+}
+
+/// `name[{labels}] value[ timestamp][ # {labels} value[ timestamp]]`, with
+/// single spaces, as OpenMetrics writes it.
+fn read_om_sample<'a>(
+    c: &mut Cur<'a>,
+    labels: &mut Vec<Label<'a>>,
+    prev: Option<&Sample<'a>>,
+) -> Result<RawSample<'a>, ParseError> {
+    let name = read_sample_name(c, prev)?;
+    let braces = c.eat(b'{');
+    if braces {
+        let known = read_labels(c, labels, true, prev.map_or(&[], |p| &p.labels))?;
+        if !known {
+            check_duplicates(c, labels)?;
+        }
+    }
+    if !c.eat(b' ') {
+        return Err(if c.at_end() {
+            c.error(c.pos, format!("missing value after `{name}`"))
+        } else if braces {
+            c.error(
+                c.pos,
+                format!("expected a space after the labels, found {}", c.found()),
+            )
+        } else {
+            c.error(
+                c.pos,
+                format!(
+                    "expected a space or `{{` after the metric name `{name}`, found {}",
+                    c.found()
+                ),
+            )
+        });
+    }
+    let value_at = c.pos;
+    let token = c.take_until(b' ');
+    if token.is_empty() {
+        return Err(c.error(
+            value_at,
+            if c.at_end() {
+                format!("missing value after `{name}`")
+            } else {
+                "expected a value, found a second space: OpenMetrics separates with one space"
+                    .to_string()
+            },
+        ));
+    }
+    let value =
+        parse_value(token).ok_or_else(|| c.error(value_at, format!("invalid value `{token}`")))?;
+    let mut raw = RawSample {
+        name,
+        value,
+        value_at,
+        timestamp: None,
+        timestamp_at: None,
+        exemplar: None,
+        exemplar_at: None,
+    };
+    if !c.eat(b' ') {
+        return Ok(raw);
+    }
+    if c.peek() != Some(b'#') {
+        let at = c.pos;
+        let token = c.take_until(b' ');
+        if token.is_empty() {
+            return Err(c.error(
+                at,
+                if c.at_end() {
+                    "trailing space after the value"
+                } else {
+                    "expected a timestamp, found a second space: OpenMetrics separates with one space"
+                },
+            ));
+        }
+        raw.timestamp = Some(parse_om_timestamp(token).ok_or_else(|| {
+            c.error(
+                at,
+                format!("invalid timestamp `{token}`: OpenMetrics takes seconds as a finite decimal number"),
+            )
+        })?);
+        raw.timestamp_at = Some(at);
+        if !c.eat(b' ') {
+            return Ok(raw);
+        }
+        if c.peek() != Some(b'#') {
+            return Err(if c.at_end() {
+                c.error(c.pos, "trailing space after the timestamp")
+            } else {
+                c.error(
+                    c.pos,
+                    format!("expected `# {{` to start an exemplar, found {}", c.found()),
+                )
+            });
+        }
+    }
+    raw.exemplar_at = Some(c.pos);
+    raw.exemplar = Some(read_exemplar(c)?);
+    Ok(raw)
+}
+
+/// `# {labels} value[ timestamp]`, at the `#`.
+fn read_exemplar<'a>(c: &mut Cur<'a>) -> Result<Exemplar<'a>, ParseError> {
+    let hash_at = c.pos;
+    c.pos += 1;
+    if !c.eat(b' ') {
+        return Err(c.error(
+            c.pos,
+            format!("expected a space after `#`, found {}", c.found()),
+        ));
+    }
+    if !c.eat(b'{') {
+        return Err(c.error(
+            c.pos,
+            format!(
+                "expected `{{` to start the exemplar's labels, found {}",
+                c.found()
+            ),
+        ));
+    }
+    let mut labels = Vec::new();
+    read_labels(c, &mut labels, true, &[])?;
+    check_duplicates(c, &labels)?;
+    let length: usize = labels
+        .iter()
+        .map(|l| l.name.len() + l.value.chars().count())
+        .sum();
+    if length > EXEMPLAR_LABELS_MAX {
+        return Err(c.error(
+            hash_at,
+            format!(
+                "the exemplar's labels are {length} characters long; OpenMetrics allows at most {EXEMPLAR_LABELS_MAX}"
+            ),
+        ));
+    }
+    if !c.eat(b' ') {
+        return Err(c.error(
+            c.pos,
+            format!(
+                "expected a space and a value after the exemplar's labels, found {}",
+                c.found()
+            ),
+        ));
+    }
+    let value_at = c.pos;
+    let token = c.take_until(b' ');
+    if token.is_empty() {
+        return Err(c.error(value_at, "missing exemplar value"));
+    }
+    let value = parse_value(token)
+        .ok_or_else(|| c.error(value_at, format!("invalid exemplar value `{token}`")))?;
+    let mut timestamp = None;
+    if c.eat(b' ') {
+        let at = c.pos;
+        let token = c.take_until(b' ');
+        if token.is_empty() {
+            return Err(c.error(at, "trailing space after the exemplar value"));
+        }
+        timestamp = Some(parse_om_timestamp(token).ok_or_else(|| {
+            c.error(
+                at,
+                format!("invalid exemplar timestamp `{token}`: OpenMetrics takes seconds as a finite decimal number"),
+            )
+        })?);
+    }
+    if !c.at_end() {
+        return Err(c.error(
+            c.pos,
+            format!(
+                "expected the end of the line after the exemplar, found {}",
+                c.found()
+            ),
+        ));
+    }
+    Ok(Exemplar {
+        labels,
+        value,
+        timestamp,
+    })
+}
+
+/// `name [{labels}] value [timestamp]`, separated by any blanks, as
+/// Prometheus's text parser reads it. Returns name, value, timestamp.
+fn read_text_sample<'a>(
+    c: &mut Cur<'a>,
+    labels: &mut Vec<Label<'a>>,
+    prev: Option<&Sample<'a>>,
+) -> Result<(&'a str, f64, Option<f64>), ParseError> {
+    let name = read_sample_name(c, prev)?;
+    let after_name = c.pos;
+    c.skip_blanks();
+    if c.eat(b'{') {
+        let known = read_labels(c, labels, false, prev.map_or(&[], |p| &p.labels))?;
+        if !known {
+            check_duplicates(c, labels)?;
+        }
+        c.skip_blanks();
+    } else if c.pos == after_name && !c.at_end() {
+        return Err(c.error(
+            c.pos,
+            format!(
+                "expected a blank or `{{` after the metric name `{name}`, found {}",
+                c.found()
+            ),
+        ));
+    }
+    let value_at = c.pos;
+    let token = c.take_until_blank();
+    if token.is_empty() {
+        return Err(c.error(value_at, format!("missing value after `{name}`")));
+    }
+    let value =
+        parse_value(token).ok_or_else(|| c.error(value_at, format!("invalid value `{token}`")))?;
+    c.skip_blanks();
+    if c.at_end() {
+        return Ok((name, value, None));
+    }
+    let at = c.pos;
+    let token = c.take_until_blank();
+    let timestamp = parse_ms_timestamp(token).ok_or_else(|| {
+        c.error(
+            at,
+            format!("invalid timestamp `{token}`: the text format takes integer milliseconds"),
+        )
+    })?;
+    c.skip_blanks();
+    if !c.at_end() {
+        return Err(c.error(c.pos, "unexpected text after the timestamp"));
+    }
+    Ok((name, value, Some(timestamp)))
+}
+
+/// The labels after `{`, through `}`. OpenMetrics (`om`) allows no blanks
+/// and no trailing comma; the text format allows both, as Prometheus does.
+///
+/// `prev` are the labels of the sample before, whose names are usually the
+/// same ones in the same order: each is tried first. Returns whether all the
+/// names were those, which (as that sample had no duplicates) means these
+/// have none either.
+fn read_labels<'a>(
+    c: &mut Cur<'a>,
+    out: &mut Vec<Label<'a>>,
+    om: bool,
+    prev: &[Label<'_>],
+) -> Result<bool, ParseError> {
+    if !om {
+        c.skip_blanks();
+    }
+    if c.eat(b'}') {
+        return Ok(prev.is_empty());
+    }
+    // Most samples have as many labels as the one before: an exact allocation.
+    out.reserve_exact(prev.len().max(1));
+    let mut known = true;
+    loop {
+        let at = c.pos;
+        let name = match prev.get(out.len()) {
+            Some(p) if known && c.at_word(p.name, &LABEL_CHAR) => c.take(p.name.len()),
+            _ => {
+                known = false;
+                c.take_while(&LABEL_CHAR)
+            }
+        };
+        if name.is_empty() {
+            return Err(c.error(
+                at,
+                if c.peek() == Some(b'}') {
+                    "trailing comma in the label set: OpenMetrics allows none".to_string()
+                } else {
+                    format!("expected a label name, found {}", c.found())
+                },
+            ));
+        }
+        if name.as_bytes()[0].is_ascii_digit() {
+            return Err(c.error(
+                at,
+                format!("label name `{name}` must not start with a digit"),
+            ));
+        }
+        if !om {
+            c.skip_blanks();
+        }
+        if !c.eat(b'=') {
+            return Err(c.error(
+                c.pos,
+                format!(
+                    "expected `=` after label name `{name}`, found {}",
+                    c.found()
+                ),
+            ));
+        }
+        if !om {
+            c.skip_blanks();
+        }
+        if !c.eat(b'"') {
+            return Err(c.error(
+                c.pos,
+                format!(
+                    "expected `\"` to open the value of label `{name}`, found {}",
+                    c.found()
+                ),
+            ));
+        }
+        let value = read_label_value(c)?;
+        out.push(Label { name, value });
+        if !om {
+            c.skip_blanks();
+        }
+        let at = c.pos;
+        match c.bump() {
+            Some(b',') => {
+                if !om {
+                    c.skip_blanks();
+                    if c.eat(b'}') {
+                        return Ok(known && out.len() == prev.len());
+                    }
+                }
+            }
+            Some(b'}') => return Ok(known && out.len() == prev.len()),
+            _ => {
+                return Err(c.error(
+                    at,
+                    format!(
+                        "expected `,` or `}}` after the value of label `{name}`, found {}",
+                        c.found_at(at)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A label value after its opening `"`, through the closing one.
+#[inline]
+fn read_label_value<'a>(c: &mut Cur<'a>) -> Result<Cow<'a, str>, ParseError> {
+    let start = c.pos;
+    let mut i = start;
+    let mut escaped = false;
+    loop {
+        let found = find_quote_or_backslash(&c.b[i..c.end]);
+        let Some(k) = found else {
+            return Err(c.error(
+                start - 1,
+                "unterminated label value: missing the closing `\"`",
+            ));
+        };
+        let j = i + k;
+        if c.b[j] == b'"' {
+            c.pos = j + 1;
+            let raw = &c.src[start..j];
+            return Ok(if escaped {
+                unescape(raw, true)
+            } else {
+                Cow::Borrowed(raw)
+            });
+        }
+        escaped = true;
+        i = j + 2;
+        if i > c.end {
+            return Err(c.error(
+                start - 1,
+                "unterminated label value: missing the closing `\"`",
+            ));
+        }
+    }
+}
+
+/// The first `"` or `\\` in `b`. Most label values are short, where eight
+/// bytes at a time in a register beat a vectorised search's setup; past 64
+/// bytes the vectorised search takes over.
+#[inline]
+fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    let head = b.len().min(64);
+    let mut i = 0;
+    while i + 8 <= head {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        let (q, s) = (w ^ QUOTES, w ^ BACKSLASHES);
+        // A byte of `q` or `s` is zero where `w` has a quote or a backslash;
+        // the lowest flagged byte is the first such one.
+        let zero = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGHS;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    if head < b.len() {
+        return memchr2(b'"', b'\\', &b[i..]).map(|k| i + k);
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|k| i + k)
+}
+
+fn check_duplicates(c: &Cur<'_>, labels: &[Label<'_>]) -> Result<(), ParseError> {
+    let duplicate = if labels.len() <= 16 {
+        // Names mostly differ in length or first byte: compare those first.
+        let key = |l: &Label<'_>| (l.name.len(), l.name.as_bytes().first().copied());
+        (1..labels.len()).find(|&i| {
+            let k = key(&labels[i]);
+            labels[..i]
+                .iter()
+                .any(|l| key(l) == k && l.name == labels[i].name)
+        })
+    } else {
+        let mut names: Vec<(&str, usize)> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name, i))
+            .collect();
+        names.sort_unstable();
+        names
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .map(|w| w[1].1)
+            .min()
+    };
+    match duplicate {
+        None => Ok(()),
+        Some(i) => {
+            let name = labels[i].name;
+            let at = offset_in(c.src, name).unwrap_or(c.line_start);
+            Err(c.error(at, format!("duplicate label `{name}`")))
+        }
+    }
+}
+
+/// Where a slice of the input starts in it.
+fn offset_in(src: &str, s: &str) -> Option<usize> {
+    let offset = (s.as_ptr() as usize).checked_sub(src.as_ptr() as usize)?;
+    (offset <= src.len()).then_some(offset)
+}
+
+/// The 1-based column, in characters, of `offset` on the line at `line_start`.
+fn column(src: &str, line_start: usize, offset: usize) -> usize {
+    let chars = src
+        .get(line_start..offset)
+        .map_or(offset.saturating_sub(line_start), |s| s.chars().count());
+    chars + 1
+}
+
+/// A cursor over one line of the input.
+struct Cur<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    line: usize,
+    line_start: usize,
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Cur<'a> {
+    fn error(&self, at: usize, message: impl Into<String>) -> ParseError {
+        ParseError::new(self.line, column(self.src, self.line_start, at), message)
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        (self.pos < self.end).then(|| self.b[self.pos])
+    }
+
+    #[inline]
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    #[inline]
+    fn eat(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    #[inline]
+    fn at_end(&self) -> bool {
+        self.pos >= self.end
+    }
+
+    #[inline]
+    fn at_blank(&self) -> bool {
+        matches!(self.peek(), Some(b' ' | b'\t'))
+    }
+    /// Whether the cursor is at `word` and a byte outside `table` (or the
+    /// end of the line) follows it: what `take_while(table)` would read.
+    #[inline]
+    fn at_word(&self, word: &str, table: &[bool; 256]) -> bool {
+        let rest = &self.b[self.pos..self.end];
+        rest.len() >= word.len()
+            && eq_bytes(&rest[..word.len()], word.as_bytes())
+            && rest.get(word.len()).is_none_or(|&b| !table[usize::from(b)])
+    }
+
+    /// The next `n` bytes, which `at_word` has seen to be ASCII.
+    #[inline]
+    fn take(&mut self, n: usize) -> &'a str {
+        let start = self.pos;
+        self.pos += n;
+        &self.src[start..self.pos]
+    }
+
+    #[inline]
+    fn take_while(&mut self, table: &[bool; 256]) -> &'a str {
+        let start = self.pos;
+        let rest = &self.b[start..self.end];
+        let n = rest
+            .iter()
+            .position(|&c| !table[usize::from(c)])
+            .unwrap_or(rest.len());
+        self.pos = start + n;
+        &self.src[start..self.pos]
+    }
+
+    /// Up to the byte `stop` or the end of the line.
+    #[inline]
+    fn take_until(&mut self, stop: u8) -> &'a str {
+        let start = self.pos;
+        let rest = &self.b[start..self.end];
+        self.pos = start + rest.iter().position(|&c| c == stop).unwrap_or(rest.len());
+        &self.src[start..self.pos]
+    }
+
+    #[inline]
+    fn take_until_blank(&mut self) -> &'a str {
+        let start = self.pos;
+        let rest = &self.b[start..self.end];
+        let n = rest
+            .iter()
+            .position(|&c| c == b' ' || c == b'\t')
+            .unwrap_or(rest.len());
+        self.pos = start + n;
+        &self.src[start..self.pos]
+    }
+
+    #[inline]
+    fn skip_blanks(&mut self) {
+        if !self.at_blank() {
+            return;
+        }
+        let rest = &self.b[self.pos..self.end];
+        self.pos += rest
+            .iter()
+            .position(|&c| c != b' ' && c != b'\t')
+            .unwrap_or(rest.len());
+    }
+
+    fn rest(&mut self) -> &'a str {
+        let start = self.pos;
+        self.pos = self.end;
+        &self.src[start..self.end]
+    }
+
+    /// What is at the cursor, for messages: `x`, a space, or end of line.
+    fn found(&self) -> String {
+        self.found_at(self.pos)
+    }
+
+    fn found_at(&self, at: usize) -> String {
+        match self.src.get(at..self.end).and_then(|s| s.chars().next()) {
+            None => "the end of the line".to_string(),
+            Some(' ') => "a space".to_string(),
+            Some('\t') => "a tab".to_string(),
+            Some(ch) if ch.is_control() => format!("`{}`", ch.escape_default()),
+            Some(ch) => format!("`{ch}`"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_quote_or_backslash;
+
+    #[test]
+    fn finds_the_first_quote_or_backslash_at_any_length_and_position() {
+        for len in 0..150 {
+            for at in 0..=len {
+                for mark in [b'"', b'\\'] {
+                    let mut b = vec![b'a'; len];
+                    // Bytes that are one bit away from the marks must not match.
+                    for (i, x) in b.iter_mut().enumerate() {
+                        *x = [b'a', b'#', b'"' ^ 0x80, b'\\' ^ 1, 0xff, b'!'][i % 6];
+                    }
+                    let expected = (at < len).then(|| {
+                        b[at] = mark;
+                        at
+                    });
+                    if let Some(e) = expected {
+                        b[e + 1..].iter_mut().step_by(3).for_each(|x| *x = b'"');
+                    }
+                    assert_eq!(find_quote_or_backslash(&b), expected, "len {len} at {at}");
+                }
+            }
+        }
+    }
+}
