@@ -213,3 +213,23 @@ async fn gzip_bodies_are_decoded_and_capped_after_decoding() {
         .expect_err("bomb");
     assert!(err.1.contains("size cap"), "{}", err.1);
 }
+
+#[tokio::test]
+async fn a_truncated_body_is_an_error_not_a_short_exposition() {
+    let base = serve(
+        |_| {
+            Some(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1000\r\nconnection: close\r\n\r\nup 1\n"
+                    .to_vec(),
+            )
+        },
+        None,
+    )
+    .await;
+    let err = Scraper::new(&limits())
+        .expect("client")
+        .fetch(&format!("{base}/metrics"))
+        .await
+        .expect_err("truncated");
+    assert!(err.1.starts_with("the body could not be read"), "{}", err.1);
+}
