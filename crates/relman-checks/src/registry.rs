@@ -8,6 +8,7 @@ pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
     &foundation::f1_waivers::Waivers,
     &foundation::f2_okrs::QuarterlyOkrs,
     &foundation::f3_manifesto_review::ManifestoReview,
+    &observability::o10_metric_retention::MetricRetention,
 ];
 
 /// Checks judged for every service.
@@ -53,6 +54,7 @@ mod tests {
                 "F-1 waiver-hygiene",
                 "F-2 quarterly-okrs",
                 "F-3 manifesto-review",
+                "O-10 metric-retention",
                 "D-3 open-source-decision",
                 "D-4 architecture-doc",
                 "O-5 log-retention",

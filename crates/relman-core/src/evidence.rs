@@ -7,7 +7,9 @@
 
 /// Everything observed about the fleet as a whole (Prometheus, cost...).
 #[derive(Debug, Clone, Default)]
-pub struct FleetEvidence {}
+pub struct FleetEvidence {
+    pub prometheus: PrometheusEvidence,
+}
 
 /// Everything observed about one service.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +42,8 @@ pub struct RepoFacts {
     pub runbooks: Option<FileFact>,
     /// Ports declared for metrics in the repo's Kubernetes manifests.
     pub metrics_ports: MetricsPortFacts,
+    /// Log retention configured in the repo (Terraform, Loki).
+    pub log_retention: LogRetentionFacts,
 }
 
 /// A file or folder named in a descriptor, and what was found there.
@@ -185,4 +189,83 @@ pub struct PortDeclaration {
     pub file: String,
     pub line: u32,
     pub column: u32,
+}
+
+/// Where the service's log retention is configured, as found in its repo.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogRetentionFacts {
+    pub sources: Vec<RetentionSource>,
+    /// Files that could not be read or parsed, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionKind {
+    /// Terraform `aws_cloudwatch_log_group.retention_in_days`.
+    CloudWatch,
+    /// Loki `retention_stream` matching the service.
+    LokiStream,
+    /// Loki `limits_config.retention_period`.
+    Loki,
+    /// An S3 lifecycle rule moving logs to Glacier and expiring them.
+    S3Archive,
+    /// `log_retention_days` in the service descriptor.
+    Descriptor,
+}
+
+impl RetentionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetentionKind::CloudWatch => "Terraform CloudWatch log group",
+            RetentionKind::LokiStream => "Loki retention_stream",
+            RetentionKind::Loki => "Loki retention_period",
+            RetentionKind::S3Archive => "S3 lifecycle rule",
+            RetentionKind::Descriptor => "the descriptor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetentionDays {
+    Days(u32),
+    /// Nothing is ever deleted (no retention set, or retention disabled).
+    Forever,
+    /// A variable or expression whose value is not known; its text.
+    Unresolved(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetentionSource {
+    pub kind: RetentionKind,
+    pub days: RetentionDays,
+    /// What was read, for messages: `aws_cloudwatch_log_group.app retention_in_days = 14`.
+    pub detail: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// What the fleet's Prometheus says about its retention (O-10).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum PrometheusEvidence {
+    /// relman.yaml names no Prometheus URL.
+    #[default]
+    NotGiven,
+    Unreadable {
+        url: String,
+        error: String,
+    },
+    Read(PrometheusFacts),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrometheusFacts {
+    /// The flags API called.
+    pub url: String,
+    /// `storage.tsdb.retention.time` as Prometheus prints it (`15d`, `1w`).
+    pub retention_time: Option<String>,
+    /// `storage.tsdb.retention.size`, when set.
+    pub retention_size: Option<String>,
+    /// The version from `/api/v1/status/buildinfo`, when it answers.
+    pub version: Option<String>,
 }

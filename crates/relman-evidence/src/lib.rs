@@ -10,7 +10,9 @@
 
 mod manifests;
 pub mod metrics;
+mod prometheus;
 mod repo;
+mod terraform;
 
 use std::time::Duration;
 
@@ -80,6 +82,23 @@ pub async fn collect_service(
 }
 
 /// Collect what is observed about the fleet as a whole.
-pub async fn collect_fleet(_fleet: &Fleet, _limits: &Limits) -> FleetEvidence {
-    FleetEvidence::default()
+pub async fn collect_fleet(fleet: &Fleet, limits: &Limits) -> FleetEvidence {
+    FleetEvidence {
+        prometheus: prometheus::collect(fleet, limits).await,
+    }
+}
+
+/// Read a small text file with a size cap (blocking: call from a blocking
+/// task). The error is a short reason, without the path.
+pub(crate) fn read_text(path: &std::path::Path, cap: u64) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| metrics::io_message(&e))?;
+    let mut buf = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| metrics::io_message(&e))?;
+    if buf.len() as u64 > cap {
+        return Err(format!("larger than {} bytes", cap));
+    }
+    String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
 }

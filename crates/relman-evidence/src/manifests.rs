@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use relman_core::evidence::{MetricsPortFacts, PortDeclaration};
+use relman_core::evidence::{
+    MetricsPortFacts, PortDeclaration, RetentionDays, RetentionKind, RetentionSource,
+};
 use relman_core::yaml::{Node, Value, parse_documents};
 
 /// Manifests are small; a YAML file above this is not one.
@@ -14,9 +16,19 @@ const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 /// A repo walk stops after this many YAML files.
 const MAX_FILES: usize = 5_000;
 
-/// Scan `root` (shown as `location`) for metrics port declarations.
-pub(crate) fn scan(root: &Path, location: &str) -> MetricsPortFacts {
-    let mut facts = MetricsPortFacts::default();
+/// What the YAML files of a repo declare.
+#[derive(Debug, Default)]
+pub(crate) struct YamlFacts {
+    pub metrics_ports: MetricsPortFacts,
+    /// Loki retention (`limits_config`), for the service named in the scan.
+    pub loki: Vec<RetentionSource>,
+}
+
+/// Scan `root` (shown as `location`) for metrics port declarations and Loki
+/// retention settings that apply to `service`.
+pub(crate) fn scan(root: &Path, location: &str, service: &str) -> YamlFacts {
+    let mut out = YamlFacts::default();
+    let facts = &mut out.metrics_ports;
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -64,6 +76,7 @@ pub(crate) fn scan(root: &Path, location: &str) -> MetricsPortFacts {
             Ok(docs) => {
                 for doc in &docs {
                     declarations_in(doc, &shown, &mut facts.declarations);
+                    loki_retention(doc, &shown, service, &mut out.loki);
                 }
             }
             Err(e) => facts.unreadable.push((
@@ -75,7 +88,77 @@ pub(crate) fn scan(root: &Path, location: &str) -> MetricsPortFacts {
             )),
         }
     }
-    facts
+    out
+}
+
+fn days_of(text: &str) -> RetentionDays {
+    match relman_core::time::parse_duration(text) {
+        Some(0) => RetentionDays::Forever,
+        Some(secs) => RetentionDays::Days((secs / 86_400).min(u64::from(u32::MAX)) as u32),
+        None => RetentionDays::Unresolved(text.to_string()),
+    }
+}
+
+/// A Loki configuration: `limits_config.retention_period`, and the
+/// `retention_stream` entries whose selector names the service, enforced
+/// only when `compactor.retention_enabled` is true.
+fn loki_retention(doc: &Node, file: &str, service: &str, out: &mut Vec<RetentionSource>) {
+    let Some(limits) = doc.get("limits_config") else {
+        return;
+    };
+    let enabled = doc
+        .get("compactor")
+        .and_then(|c| c.get("retention_enabled"))
+        .and_then(Node::as_bool)
+        .unwrap_or(false);
+    let mut push = |kind, node: &Node, days, detail: String| {
+        out.push(RetentionSource {
+            kind,
+            days,
+            detail,
+            file: file.to_string(),
+            line: node.pos.line,
+            column: node.pos.col,
+        });
+    };
+    if !enabled {
+        push(
+            RetentionKind::Loki,
+            limits,
+            RetentionDays::Forever,
+            "compactor.retention_enabled is not true, so Loki deletes nothing".to_string(),
+        );
+        return;
+    }
+    for s in limits
+        .get("retention_stream")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let selector = s
+            .get("selector")
+            .and_then(Node::as_scalar)
+            .unwrap_or_default();
+        let names_service = selector.contains(&format!("\"{service}\""));
+        if let (true, Some(period)) = (names_service, s.get("period")) {
+            let text = period.as_scalar().unwrap_or_default();
+            push(
+                RetentionKind::LokiStream,
+                period,
+                days_of(text),
+                format!("retention_stream {selector} period: {text}"),
+            );
+        }
+    }
+    if let Some(period) = limits.get("retention_period") {
+        let text = period.as_scalar().unwrap_or_default();
+        push(
+            RetentionKind::Loki,
+            period,
+            days_of(text),
+            format!("limits_config.retention_period: {text}"),
+        );
+    }
 }
 
 fn scalar(node: &Node, key: &str) -> Option<(String, u32, u32)> {
@@ -205,7 +288,7 @@ spec:
         std::fs::write(dir.path().join("deploy/chart.yaml"), "a: {{ .Values.x }}\n")
             .expect("write");
         std::fs::write(dir.path().join("deploy/broken.yaml"), "a: [\n").expect("write");
-        let facts = scan(dir.path(), "repos/app");
+        let facts = scan(dir.path(), "repos/app", "app").metrics_ports;
         let got: Vec<String> = facts
             .declarations
             .iter()
@@ -228,5 +311,49 @@ spec:
         assert_eq!(facts.files_read, 2);
         assert_eq!(facts.unreadable.len(), 1);
         assert!(facts.unreadable[0].0.ends_with("broken.yaml"));
+    }
+
+    #[test]
+    fn loki_retention_for_the_service() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("loki.yaml"),
+            "compactor:
+  retention_enabled: true
+limits_config:
+  retention_period: 744h
+  retention_stream:
+    - selector: '{service=\"app\"}'
+      priority: 1
+      period: 168h
+    - selector: '{service=\"other\"}'
+      period: 24h
+",
+        )
+        .expect("write");
+        let got: Vec<String> = scan(dir.path(), "repos/app", "app")
+            .loki
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:?} {:?} {} @{}:{}",
+                    s.kind, s.days, s.detail, s.line, s.column
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "LokiStream Days(7) retention_stream {service=\"app\"} period: 168h @8:15",
+                "Loki Days(31) limits_config.retention_period: 744h @4:21",
+            ]
+        );
+        std::fs::write(
+            dir.path().join("loki.yaml"),
+            "limits_config:\n  retention_period: 24h\n",
+        )
+        .expect("write");
+        let off = scan(dir.path(), "repos/app", "app").loki;
+        assert_eq!(off[0].days, RetentionDays::Forever);
     }
 }

@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use relman_core::evidence::{FileFact, FileState, MetricsPortFacts, RepoEvidence, RepoFacts};
+use relman_core::evidence::{
+    FileFact, FileState, LogRetentionFacts, MetricsPortFacts, RepoEvidence, RepoFacts,
+};
 use relman_core::fleet::Service;
 use tokio::time::timeout;
 
@@ -45,27 +47,49 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
     };
     let root = repo.resolved.clone();
     let shown = location.clone();
-    let scan = tokio::task::spawn_blocking(move || crate::manifests::scan(&root, &shown));
-    let metrics_ports = match timeout(limits.timeout, scan).await {
+    let name = service.name.clone();
+    // Walking and parsing the repo's YAML and Terraform is blocking work.
+    let scan = tokio::task::spawn_blocking(move || {
+        let yaml = crate::manifests::scan(&root, &shown, &name);
+        let (tf, tf_unreadable) = crate::terraform::read_all(&root, &shown);
+        let mut sources = crate::terraform::log_retention(&tf);
+        sources.extend(yaml.loki);
+        (
+            yaml.metrics_ports,
+            LogRetentionFacts {
+                sources,
+                unreadable: tf_unreadable,
+            },
+        )
+    });
+    let (metrics_ports, log_retention) = match timeout(limits.timeout, scan).await {
         Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => MetricsPortFacts {
-            unreadable: vec![(location.clone(), format!("the manifest scan failed: {e}"))],
-            ..MetricsPortFacts::default()
-        },
-        Err(_) => MetricsPortFacts {
-            unreadable: vec![(
-                location.clone(),
-                format!("the manifest scan timed out after {:?}", limits.timeout),
-            )],
-            ..MetricsPortFacts::default()
-        },
+        Ok(Err(e)) => failed(&location, format!("the repo scan failed: {e}")),
+        Err(_) => failed(
+            &location,
+            format!("the repo scan timed out after {:?}", limits.timeout),
+        ),
     };
     RepoEvidence::Present(RepoFacts {
         location,
         architecture_doc,
         runbooks,
         metrics_ports,
+        log_retention,
     })
+}
+
+fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts) {
+    (
+        MetricsPortFacts {
+            unreadable: vec![(location.to_string(), why.clone())],
+            ..MetricsPortFacts::default()
+        },
+        LogRetentionFacts {
+            unreadable: vec![(location.to_string(), why)],
+            ..LogRetentionFacts::default()
+        },
+    )
 }
 
 /// `No such file or directory`, without the `(os error 2)` noise.

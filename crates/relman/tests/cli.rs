@@ -354,13 +354,19 @@ fn init_writes_a_descriptor_that_validates() {
 #[test]
 fn metrics_lint_reads_files_and_stdin_and_exits_like_promtool() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metrics");
-    let clean = run(relman().args(["metrics", "lint"]).arg(fixtures.join("clean.prom")));
+    let clean = run(relman()
+        .args(["metrics", "lint"])
+        .arg(fixtures.join("clean.prom")));
     assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
-    assert!(clean.stdout.contains("0 errors, 0 warnings"), "{}", clean.stdout);
+    assert!(
+        clean.stdout.contains("0 errors, 0 warnings"),
+        "{}",
+        clean.stdout
+    );
 
-    let naming = run(relman().args(["metrics", "lint", "-"]).write_stdin(
-        std::fs::read(fixtures.join("naming.prom")).expect("fixture"),
-    ));
+    let naming = run(relman()
+        .args(["metrics", "lint", "-"])
+        .write_stdin(std::fs::read(fixtures.join("naming.prom")).expect("fixture")));
     assert_eq!(naming.code, 3);
     assert!(
         naming.stdout.contains(
@@ -370,7 +376,9 @@ fn metrics_lint_reads_files_and_stdin_and_exits_like_promtool() {
         naming.stdout
     );
 
-    let broken = run(relman().args(["metrics", "lint", "--format", "json"]).arg(fixtures.join("bad_value.prom")));
+    let broken = run(relman()
+        .args(["metrics", "lint", "--format", "json"])
+        .arg(fixtures.join("bad_value.prom")));
     assert_eq!(broken.code, 1);
     let report = json(&broken.stdout);
     assert_eq!(report["schema"], "relman.metrics-lint/v1");
@@ -378,24 +386,46 @@ fn metrics_lint_reads_files_and_stdin_and_exits_like_promtool() {
 
     let missing = run(relman().args(["metrics", "lint", "/nonexistent.prom"]));
     assert_eq!(missing.code, 1);
-    assert_eq!(missing.stderr, "error: /nonexistent.prom: No such file or directory\n");
+    assert_eq!(
+        missing.stderr,
+        "error: /nonexistent.prom: No such file or directory\n"
+    );
 
     // Random bytes and non-UTF-8 label values: an error with the position, no panic.
     let mut bytes = b"# TYPE a gauge\na{x=\"caf".to_vec();
     bytes.extend_from_slice(&[0xe9, b'"', b'}', b' ', b'1', b'\n']);
     let latin1 = run(relman().args(["metrics", "lint", "-"]).write_stdin(bytes));
     assert_eq!(latin1.code, 1);
-    assert!(latin1.stderr.starts_with("error: <stdin>:2:9: invalid UTF-8"), "{}", latin1.stderr);
+    assert!(
+        latin1
+            .stderr
+            .starts_with("error: <stdin>:2:9: invalid UTF-8"),
+        "{}",
+        latin1.stderr
+    );
 
     let with_service = run(relman()
-        .args(["metrics", "lint", "--service", "checkout", "--format", "json"])
+        .args([
+            "metrics",
+            "lint",
+            "--service",
+            "checkout",
+            "--format",
+            "json",
+        ])
         .arg(fixtures.join("clean.prom")));
     let report = json(&with_service.stdout);
     let checks: Vec<String> = report["inputs"][0]["checks"]
         .as_array()
         .expect("checks")
         .iter()
-        .map(|c| format!("{} {}", c["check"].as_str().unwrap_or_default(), c["status"].as_str().unwrap_or_default()))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["check"].as_str().unwrap_or_default(),
+                c["status"].as_str().unwrap_or_default()
+            )
+        })
         .collect();
     assert_eq!(
         checks,

@@ -81,7 +81,13 @@ fn metrics_rules_on_live_endpoints() {
     support::write(
         dir.path(),
         &[
-            ("relman.yaml", "name: live\nnow: 2026-11-24\n"),
+            (
+                "relman.yaml",
+                &format!(
+                    "name: live\nnow: 2026-11-24\nprometheus:\n  url: http://{}\n",
+                    prom.addr
+                ),
+            ),
             ("services/prom.yaml", &descriptor("prom", &prom_url)),
             (
                 "services/prom-labelled.yaml",
@@ -157,6 +163,28 @@ fn metrics_rules_on_live_endpoints() {
         messages(&report, "silent", "O-6")[0].contains("timed out"),
         "{:?}",
         messages(&report, "silent", "O-6")
+    );
+
+    // O-10 from the live flags API: 7d is printed as 1w; no downsampling.
+    let o10 = report["fleet_rules"]
+        .as_array()
+        .expect("fleet rules")
+        .iter()
+        .find(|r| r["rule"] == "O-10")
+        .expect("O-10");
+    assert_eq!(o10["status"], "fail");
+    let found: Vec<&str> = o10["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "raw metrics are kept at least 7 days: Prometheus keeps raw data 1w (storage.tsdb.retention.time)",
+            "no downsampling is configured: 5m and 1h resolution metrics are not kept at all (Prometheus alone keeps raw samples only)",
+        ]
     );
     drop(silent);
 }

@@ -34,13 +34,22 @@ fuzz_target!(|data: &[u8]| {
             .unwrap_or_else(|e| panic!("the written form does not parse: {e}\n{written}"));
         assert_eq!(exp.families.len(), again.families.len(), "{written}");
         for (a, b) in exp.families.iter().zip(&again.families) {
-            assert_eq!((a.name, a.kind, &a.help, a.unit), (b.name, b.kind, &b.help, b.unit));
+            assert_eq!(
+                (a.name, a.kind, &a.help, a.unit),
+                (b.name, b.kind, &b.help, b.unit)
+            );
             assert_eq!(a.samples.len(), b.samples.len(), "{written}");
             for (x, y) in a.samples.iter().zip(&b.samples) {
                 assert_eq!((x.name, &x.labels), (y.name, &y.labels), "{written}");
-                assert!(x.value.total_cmp(&y.value).is_eq() || (x.value.is_nan() && y.value.is_nan()));
+                assert!(
+                    x.value.total_cmp(&y.value).is_eq() || (x.value.is_nan() && y.value.is_nan())
+                );
             }
         }
-        assert_eq!(write(&again, format), written, "writing again changed the output");
+        assert_eq!(
+            write(&again, format),
+            written,
+            "writing again changed the output"
+        );
     }
 });

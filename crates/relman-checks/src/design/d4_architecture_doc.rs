@@ -127,6 +127,7 @@ mod tests {
             }),
             runbooks: None,
             metrics_ports: Default::default(),
+            log_retention: Default::default(),
         })
     }
 
