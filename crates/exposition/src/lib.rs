@@ -62,7 +62,9 @@ mod write;
 
 pub use check::check_consistency;
 pub use error::{ParseError, Problem};
-pub use model::{Exemplar, Exposition, Family, Format, Label, MetricType, Sample};
+pub use model::{
+    Exemplar, Exposition, Family, Format, INLINE_LABELS, Label, Labels, MetricType, Sample,
+};
 pub use text::{is_label_name, is_metric_name};
 pub use write::write;
 

@@ -188,7 +188,7 @@ pub struct Sample<'a> {
     /// The full sample name (`http_requests_total`, `latency_seconds_bucket`).
     pub name: &'a str,
     /// The labels in the order written.
-    pub labels: Vec<Label<'a>>,
+    pub labels: Labels<'a>,
     pub value: f64,
     /// Seconds since the epoch. The text format's integer milliseconds are
     /// divided by 1000.
@@ -213,6 +213,237 @@ impl Sample<'_> {
 pub struct Label<'a> {
     pub name: &'a str,
     pub value: Cow<'a, str>,
+}
+
+/// How many labels a [`Sample`] holds without an allocation of its own.
+///
+/// Most series have four or fewer (a request counter's service, handler,
+/// method and status code); each one more would make every sample 40 bytes
+/// larger.
+pub const INLINE_LABELS: usize = 4;
+
+/// A sample's labels in the order written: up to [`INLINE_LABELS`] of them
+/// in the sample itself, more in a `Vec`. It dereferences to `[Label]`.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use relman_exposition::{Label, Labels};
+///
+/// let mut labels = Labels::new();
+/// labels.push(Label { name: "job", value: Cow::Borrowed("api") });
+/// assert_eq!(labels.len(), 1);
+/// assert_eq!(labels.iter().map(|l| l.name).collect::<Vec<_>>(), ["job"]);
+/// ```
+#[derive(Clone)]
+pub struct Labels<'a>(Repr<'a>);
+
+#[derive(Clone)]
+enum Repr<'a> {
+    /// The first `len` items; the rest are [`UNUSED`].
+    Inline {
+        len: u8,
+        items: [Label<'a>; INLINE_LABELS],
+    },
+    Heap(Vec<Label<'a>>),
+}
+
+/// What an unused inline place holds.
+const UNUSED: Label<'static> = Label {
+    name: "",
+    value: Cow::Borrowed(""),
+};
+
+impl<'a> Labels<'a> {
+    /// No labels.
+    pub const fn new() -> Labels<'a> {
+        Labels(Repr::Inline {
+            len: 0,
+            items: [UNUSED; INLINE_LABELS],
+        })
+    }
+
+    /// No labels, with room for `n` without allocating again.
+    pub fn with_capacity(n: usize) -> Labels<'a> {
+        if n <= INLINE_LABELS {
+            Labels::new()
+        } else {
+            Labels(Repr::Heap(Vec::with_capacity(n)))
+        }
+    }
+
+    #[inline(always)]
+    pub fn push(&mut self, label: Label<'a>) {
+        match &mut self.0 {
+            Repr::Inline { len, items } if usize::from(*len) < INLINE_LABELS => {
+                items[usize::from(*len)] = label;
+                *len += 1;
+            }
+            Repr::Inline { .. } => {
+                self.spill(INLINE_LABELS * 2);
+                self.push(label);
+            }
+            Repr::Heap(v) => v.push(label),
+        }
+    }
+
+    /// Room for `additional` more labels.
+    pub fn reserve(&mut self, additional: usize) {
+        let needed = self.len() + additional;
+        match &mut self.0 {
+            Repr::Inline { .. } if needed <= INLINE_LABELS => {}
+            Repr::Inline { .. } => self.spill(needed),
+            Repr::Heap(v) => v.reserve(additional),
+        }
+    }
+
+    /// Moves the labels into a `Vec` with room for `capacity`.
+    #[cold]
+    fn spill(&mut self, capacity: usize) {
+        if let Repr::Inline { len, items } = &mut self.0 {
+            let mut v = Vec::with_capacity(capacity.max(usize::from(*len)));
+            v.extend(
+                items
+                    .iter_mut()
+                    .take(usize::from(*len))
+                    .map(|l| std::mem::replace(l, UNUSED)),
+            );
+            self.0 = Repr::Heap(v);
+        }
+    }
+
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[Label<'a>] {
+        match &self.0 {
+            Repr::Inline { len, items } => &items[..usize::from(*len)],
+            Repr::Heap(v) => v,
+        }
+    }
+
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [Label<'a>] {
+        match &mut self.0 {
+            Repr::Inline { len, items } => &mut items[..usize::from(*len)],
+            Repr::Heap(v) => v,
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<Label<'a>> {
+        match self.0 {
+            Repr::Inline { len, items } => items.into_iter().take(usize::from(len)).collect(),
+            Repr::Heap(v) => v,
+        }
+    }
+}
+
+impl Default for Labels<'_> {
+    fn default() -> Self {
+        Labels::new()
+    }
+}
+
+impl<'a> std::ops::Deref for Labels<'a> {
+    type Target = [Label<'a>];
+    #[inline]
+    fn deref(&self) -> &[Label<'a>] {
+        self.as_slice()
+    }
+}
+
+impl<'a> std::ops::DerefMut for Labels<'a> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut [Label<'a>] {
+        self.as_mut_slice()
+    }
+}
+
+impl std::fmt::Debug for Labels<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'b> PartialEq<Labels<'b>> for Labels<'_> {
+    fn eq(&self, other: &Labels<'b>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Labels<'_> {}
+
+impl<'b> PartialEq<[Label<'b>]> for Labels<'_> {
+    fn eq(&self, other: &[Label<'b>]) -> bool {
+        self.as_slice() == other
+    }
+}
+
+impl<'b> PartialEq<Vec<Label<'b>>> for Labels<'_> {
+    fn eq(&self, other: &Vec<Label<'b>>) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl std::hash::Hash for Labels<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
+impl<'a> From<Vec<Label<'a>>> for Labels<'a> {
+    fn from(v: Vec<Label<'a>>) -> Labels<'a> {
+        if v.len() <= INLINE_LABELS {
+            v.into_iter().collect()
+        } else {
+            Labels(Repr::Heap(v))
+        }
+    }
+}
+
+impl<'a> From<Labels<'a>> for Vec<Label<'a>> {
+    fn from(l: Labels<'a>) -> Vec<Label<'a>> {
+        l.into_vec()
+    }
+}
+
+impl<'a> FromIterator<Label<'a>> for Labels<'a> {
+    fn from_iter<I: IntoIterator<Item = Label<'a>>>(iter: I) -> Labels<'a> {
+        let mut labels = Labels::new();
+        labels.extend(iter);
+        labels
+    }
+}
+
+impl<'a> Extend<Label<'a>> for Labels<'a> {
+    fn extend<I: IntoIterator<Item = Label<'a>>>(&mut self, iter: I) {
+        let iter = iter.into_iter();
+        self.reserve(iter.size_hint().0);
+        for l in iter {
+            self.push(l);
+        }
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Labels<'a> {
+    type Item = &'s Label<'a>;
+    type IntoIter = std::slice::Iter<'s, Label<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s mut Labels<'a> {
+    type Item = &'s mut Label<'a>;
+    type IntoIter = std::slice::IterMut<'s, Label<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl<'a> IntoIterator for Labels<'a> {
+    type Item = Label<'a>;
+    type IntoIter = std::vec::IntoIter<Label<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
 }
 
 /// An OpenMetrics exemplar: `# {trace_id="…"} 0.42 1700000000.123`.

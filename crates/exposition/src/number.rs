@@ -7,17 +7,85 @@
 //! once the Prometheus parsers have ruled out hexadecimal and `_`.
 
 /// A sample or exemplar value.
+#[inline]
 pub(crate) fn parse_value(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    // Fast path: a plain integer of up to 18 digits converts exactly.
-    if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
-        let n = b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-        return Some(n as f64);
-    }
-    if is_decimal(b) {
+    simple_decimal(s.as_bytes()).or_else(|| parse_value_slow(s))
+}
+
+#[cold]
+fn parse_value_slow(s: &str) -> Option<f64> {
+    if is_decimal(s.as_bytes()) {
         return s.parse().ok();
     }
     special(s)
+}
+
+/// Powers of ten that are exact in an `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The value of `[+-]? digits [. digits]` (or `. digits`) when it converts
+/// exactly the way `str::parse` does: at most 19 digits, a mantissa of at
+/// most 2^53 and at most 22 digits after the point. Then the mantissa and
+/// the power of ten are both exact in an `f64`, and one correctly rounded
+/// division gives the correctly rounded result (Clinger's fast path, which
+/// `str::parse` takes too). Anything else is `None`, for the general parser.
+#[inline(always)]
+pub(crate) fn simple_decimal(b: &[u8]) -> Option<f64> {
+    let (negative, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let n = digits.len();
+    if n > 20 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut i = 0;
+    while i < n {
+        let d = digits[i].wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        // Twenty digits may wrap; they are refused below.
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let mut fraction = 0;
+    if i < n {
+        if digits[i] != b'.' {
+            return None;
+        }
+        i += 1;
+        while i < n {
+            let d = digits[i].wrapping_sub(b'0');
+            if d >= 10 {
+                return None;
+            }
+            // At most 19 digits in 20 bytes with the point: no wrapping.
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+            fraction += 1;
+        }
+        if n == 1 {
+            return None; // a lone `.`
+        }
+    } else if n > 19 {
+        return None; // twenty digits, which may have wrapped
+    }
+    if n == 0 || mantissa > 1 << 53 || fraction >= POW10.len() {
+        return None;
+    }
+    let v = mantissa as f64;
+    let v = if fraction == 0 {
+        v
+    } else {
+        v / POW10[fraction]
+    };
+    Some(if negative { -v } else { v })
 }
 
 /// NaN and the infinities.
@@ -105,8 +173,11 @@ pub(crate) fn parse_bound(s: &str, strict: bool) -> Option<f64> {
         match s {
             "+Inf" => f64::INFINITY,
             "-Inf" => f64::NEG_INFINITY,
-            _ if is_decimal(s.as_bytes()) => s.parse().ok()?,
-            _ => return None,
+            _ => match simple_decimal(s.as_bytes()) {
+                Some(v) => v,
+                None if is_decimal(s.as_bytes()) => s.parse().ok()?,
+                None => return None,
+            },
         }
     } else {
         parse_value(s)?
@@ -116,7 +187,89 @@ pub(crate) fn parse_bound(s: &str, strict: bool) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// `parse_value` must give exactly what `str::parse` gives, bit for bit,
+    /// whichever path it takes.
+    fn assert_as_std(s: &str) {
+        let expected = s.parse::<f64>().ok().map(f64::to_bits);
+        if is_decimal(s.as_bytes()) {
+            assert_eq!(parse_value(s).map(f64::to_bits), expected, "{s:?}");
+        }
+        if let Some(v) = simple_decimal(s.as_bytes()) {
+            assert_eq!(Some(v.to_bits()), expected, "{s:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn decimals_read_as_std_does(s in "[+-]?[0-9]{0,22}(\\.[0-9]{0,22})?") {
+            assert_as_std(&s);
+        }
+
+        #[test]
+        fn written_floats_read_back_as_std_does(bits in any::<u64>(), digits in 0usize..20) {
+            let v = f64::from_bits(bits);
+            for s in [v.to_string(), format!("{v:.digits$}"), format!("{v:e}")] {
+                assert_as_std(&s);
+            }
+        }
+
+        #[test]
+        fn integers_read_as_std_does(n in any::<i64>(), zeros in 0usize..4) {
+            let s = format!("{n}{}", "0".repeat(zeros));
+            assert_as_std(&s);
+            assert_as_std(&format!("{s}."));
+            assert_as_std(&format!("{s}.{}", "0".repeat(zeros)));
+        }
+    }
+
+    #[test]
+    fn the_fast_path_edges() {
+        for s in [
+            "9007199254740992", // 2^53
+            "9007199254740993", // 2^53 + 1, not exact
+            "900719925474099.3",
+            "0.9007199254740993",
+            "1.0000000000000000000001",
+            "12345678901234567890", // 20 digits
+            "1234567890123456789",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "-0",
+            "-0.0",
+            "+0.",
+            "0.1",
+            "0.3",
+            "2.675",
+            "1e22",
+            "4.35",
+        ] {
+            assert_as_std(s);
+        }
+        assert_eq!(
+            simple_decimal(b"-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        for s in [
+            "",
+            ".",
+            "-",
+            "+",
+            "-.",
+            "1.2.3",
+            "1e3",
+            "0x1",
+            "1_0",
+            "12345678901234567890",
+        ] {
+            assert_eq!(simple_decimal(s.as_bytes()), None, "{s:?}");
+        }
+    }
 
     #[test]
     fn values() {

@@ -15,11 +15,11 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use memchr::{memchr, memchr2, memrchr};
+use memchr::{memchr, memchr3, memrchr};
 
 use crate::ParseError;
 use crate::check::{self, Issue, Spot};
-use crate::model::{Exemplar, Exposition, Family, Format, Label, MetricType, Sample};
+use crate::model::{Exemplar, Exposition, Family, Format, Label, Labels, MetricType, Sample};
 use crate::number::{parse_ms_timestamp, parse_om_timestamp, parse_value};
 use crate::text::{LABEL_CHAR, METRIC_CHAR, eq_bytes, eq_str, strip_prefix, unescape};
 
@@ -32,6 +32,9 @@ pub(crate) struct Parser<'a> {
     b: &'a [u8],
     om: bool,
     lenient: bool,
+    /// Whether sample lines of the usual shape take [`quick_sample`]; only
+    /// a test turns it off, to compare the two readers.
+    quick: bool,
     errors: Vec<ParseError>,
     families: Vec<Family<'a>>,
     /// The current line (1-based) and the offset where it starts.
@@ -55,6 +58,11 @@ pub(crate) struct Parser<'a> {
     by_name: HashMap<&'a str, usize>,
     suffixed: HashSet<&'a str>,
     last: Option<usize>,
+    /// Whether a sample named like the one before belongs to `last` too:
+    /// no metadata line came between them.
+    same_family: bool,
+    /// How many more samples [`Parser::reserve_run`] may reserve room for.
+    reserve_budget: usize,
 }
 
 /// The series seen in the open OpenMetrics family, to tell that each one's
@@ -131,6 +139,7 @@ impl<'a> Parser<'a> {
             b: src.as_bytes(),
             om: format == Format::OpenMetrics,
             lenient,
+            quick: true,
             errors: Vec::new(),
             families: Vec::new(),
             line: 0,
@@ -145,6 +154,9 @@ impl<'a> Parser<'a> {
             by_name: HashMap::new(),
             suffixed: HashSet::new(),
             last: None,
+            same_family: false,
+            // A sample line takes more than 16 bytes but in tests.
+            reserve_budget: src.len() / 16,
         }
     }
 
@@ -154,6 +166,13 @@ impl<'a> Parser<'a> {
         let result = self.lines();
         if let Err(e) = result {
             self.errors.push(e);
+        }
+        // What `reserve_run` reserved beyond what came.
+        for fam in &mut self.families {
+            let (len, capacity) = (fam.samples.len(), fam.samples.capacity());
+            if capacity - len > len / 8 + 8 {
+                fam.samples.shrink_to_fit();
+            }
         }
         (
             Exposition {
@@ -178,6 +197,13 @@ impl<'a> Parser<'a> {
             }
             self.line += 1;
             self.line_start = pos;
+            if let Some((end, result)) = self.quick_line(pos) {
+                if let Err(e) = result {
+                    self.emit(e)?;
+                }
+                pos = end + 1;
+                continue;
+            }
             let end = memchr(b'\n', &self.b[pos..]).map_or(len, |i| pos + i);
             let result = if self.om {
                 self.om_line(pos, end)
@@ -217,6 +243,57 @@ impl<'a> Parser<'a> {
         } else {
             Err(e)
         }
+    }
+
+    /// Reads the line at `start` if it is a sample line of the usual shape
+    /// (see [`quick_sample`]), into the family the sample before went to,
+    /// where it most likely belongs. Returns where the line ends and what
+    /// came of the sample; `None` leaves the line to the format's reader.
+    #[inline]
+    fn quick_line(&mut self, start: usize) -> Option<(usize, Result<(), ParseError>)> {
+        if !self.quick || !METRIC_CHAR[usize::from(self.b[start])] {
+            return None; // a comment, a blank or an error
+        }
+        let i = if self.om { self.open } else { self.last }?;
+        let line = self.line;
+        if self.families[i].samples.len() == self.families[i].samples.capacity() {
+            self.reserve_run(i, start);
+        }
+        let samples = &mut self.families[i].samples;
+        samples.push(BLANK_SAMPLE);
+        let (last, before) = samples.split_last_mut().expect("a sample was just pushed");
+        last.line = line;
+        let Some(q) = quick_sample(self.src, start, before.last(), self.om, last) else {
+            samples.pop();
+            return None;
+        };
+        if self.om {
+            let c = self.cursor(start, q.end);
+            let result = self.om_add(&c, None, q.value_at, q.timestamp_at, None);
+            return Some((q.end, result));
+        }
+        // The family of the sample before, unless metadata came between.
+        if !(q.same_name && self.same_family) {
+            let name = last.name;
+            let j = self.text_family_of(name);
+            if j != i {
+                let s = self.families[i].samples.pop();
+                self.families[j].samples.extend(s);
+            }
+        }
+        Some((q.end, Ok(())))
+    }
+
+    /// Makes room in family `i` for the samples of the lines from `start`
+    /// that belong to it (see [`run_length`]), at once rather than by
+    /// doubling and copying. A budget keeps crafted input from having much
+    /// more reserved than it could fill.
+    #[cold]
+    fn reserve_run(&mut self, i: usize, start: usize) {
+        let fam = &self.families[i];
+        let n = run_length(self.b, start, fam, self.om).min(self.reserve_budget);
+        self.reserve_budget -= n;
+        self.families[i].samples.reserve(n);
     }
 
     fn cursor(&self, start: usize, end: usize) -> Cur<'a> {
@@ -483,48 +560,82 @@ impl<'a> Parser<'a> {
 
     fn om_sample(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
         let mut c = self.cursor(start, end);
-        let mut sample_labels = Vec::new();
         let prev = self.open.and_then(|i| self.families[i].samples.last());
-        let raw = read_om_sample(&mut c, &mut sample_labels, prev);
-        let raw = raw?;
-        let belongs = self.open.is_some_and(|i| {
-            let fam = &self.families[i];
-            strip_prefix(raw.name, fam.name)
-                .is_some_and(|suffix| fam.kind.sample_suffixes().contains(&suffix))
-        });
-        if !belongs {
-            if let Some(message) = self
-                .open
-                .and_then(|i| not_a_sample_of(&self.families[i], raw.name))
-            {
-                // It would start a family of that same name, which clashes.
-                return Err(c.error(c.line_start, message));
-            }
-            self.close_open()?;
-            self.open_family(raw.name);
-        }
-        let i = self.open.expect("a family is open");
-        self.has_samples = true;
+        let mut labels = Labels::new();
+        let raw = read_om_sample(&mut c, &mut labels, prev)?;
         let sample = Sample {
             name: raw.name,
-            labels: sample_labels,
+            labels,
             value: raw.value,
             timestamp: raw.timestamp,
             exemplar: raw.exemplar,
             line: self.line,
         };
-        if let Err(e) = self.check_group(i, &sample, raw.timestamp_at, &c) {
+        self.om_add(
+            &c,
+            Some(sample),
+            raw.value_at,
+            raw.timestamp_at,
+            raw.exemplar_at,
+        )
+    }
+
+    /// Adds a sample to its family, opening a new one if it belongs to no
+    /// open one, and checks it. The sample is `pending`, or (`None`) the
+    /// open family's last sample, read in place.
+    fn om_add(
+        &mut self,
+        c: &Cur<'a>,
+        mut pending: Option<Sample<'a>>,
+        value_at: usize,
+        timestamp_at: Option<usize>,
+        exemplar_at: Option<usize>,
+    ) -> Result<(), ParseError> {
+        let name = match (&pending, self.open) {
+            (Some(s), _) => s.name,
+            (None, Some(i)) => self.families[i].samples.last().map_or("", |s| s.name),
+            (None, None) => "",
+        };
+        let belongs = self.open.is_some_and(|i| {
+            let fam = &self.families[i];
+            strip_prefix(name, fam.name)
+                .is_some_and(|suffix| fam.kind.sample_suffixes().contains(&suffix))
+        });
+        if !belongs {
+            let sample = match pending.take() {
+                Some(s) => s,
+                None => self
+                    .open
+                    .and_then(|i| self.families[i].samples.pop())
+                    .expect("a sample read in place is in the open family"),
+            };
+            if let Some(message) = self
+                .open
+                .and_then(|i| not_a_sample_of(&self.families[i], name))
+            {
+                // It would start a family of that same name, which clashes.
+                return Err(c.error(c.line_start, message));
+            }
+            self.close_open()?;
+            self.open_family(name);
+            pending = Some(sample);
+        }
+        let i = self.open.expect("a family is open");
+        if let Some(s) = pending {
+            self.families[i].samples.push(s);
+        }
+        self.has_samples = true;
+        let index = self.families[i].samples.len() - 1;
+        if let Err(e) = self.check_group(i, index, timestamp_at, c) {
             self.emit(e)?;
         }
-        self.families[i].samples.push(sample);
-        self.value_offsets.push(raw.value_at);
-        let index = self.families[i].samples.len() - 1;
+        self.value_offsets.push(value_at);
         let mut issues = Vec::new();
         check::check_sample(&self.families[i], index, true, &mut |issue| {
             issues.push(issue)
         });
         for issue in issues {
-            let e = self.issue_error(i, issue, raw.exemplar_at);
+            let e = self.issue_error(i, issue, exemplar_at);
             self.emit(e)?;
         }
         Ok(())
@@ -535,12 +646,12 @@ impl<'a> Parser<'a> {
     fn check_group(
         &mut self,
         i: usize,
-        s: &Sample<'a>,
+        index: usize,
         timestamp_at: Option<usize>,
         c: &Cur<'a>,
     ) -> Result<(), ParseError> {
         let fam = &self.families[i];
-        let index = fam.samples.len();
+        let s = &fam.samples[index];
         let info = fam.kind == MetricType::Info;
         // The common case, the next sample of the same series, needs no hash.
         let same = self
@@ -633,6 +744,8 @@ impl<'a> Parser<'a> {
             "TYPE" => false,
             _ => return Ok(()), // any other comment
         };
+        // Metadata may make a name the sample before had its own family.
+        self.same_family = false;
         c.skip_blanks();
         let name_at = c.pos;
         let name = c.take_while(&METRIC_CHAR);
@@ -728,14 +841,13 @@ impl<'a> Parser<'a> {
     }
 
     fn text_sample(&mut self, mut c: Cur<'a>) -> Result<(), ParseError> {
-        let mut sample_labels = Vec::new();
         let prev = self.last.and_then(|i| self.families[i].samples.last());
-        let raw = read_text_sample(&mut c, &mut sample_labels, prev);
-        let (name, value, timestamp) = raw?;
+        let mut labels = Labels::new();
+        let (name, value, timestamp) = read_text_sample(&mut c, &mut labels, prev)?;
         let i = self.text_family_of(name);
         self.families[i].samples.push(Sample {
             name,
-            labels: sample_labels,
+            labels,
             value,
             timestamp,
             exemplar: None,
@@ -775,8 +887,75 @@ impl<'a> Parser<'a> {
         });
         let i = found.unwrap_or_else(|| self.text_family(name));
         self.last = Some(i);
+        self.same_family = true;
         i
     }
+}
+
+/// About how many of the lines from `start` hold samples of `fam`, when
+/// its samples come together (as OpenMetrics requires and the text format
+/// has in practice): lines at doubling distances are probed while they
+/// still belong to the family, then the gap is halved down to a few lines;
+/// the span up to the first line that does not belong, over the shortest
+/// line probed, is the guess. Only a guess at how much room to make, never
+/// a reason to accept or refuse a line.
+fn run_length(b: &[u8], start: usize, fam: &Family<'_>, om: bool) -> usize {
+    let belongs = |at: usize| family_line(&b[at..], fam, om);
+    if !belongs(start) {
+        return 0;
+    }
+    // The length of the line at `at`, with its newline.
+    let length = |at: usize| memchr(b'\n', &b[at..]).map_or(b.len() - at, |k| k + 1);
+    // The start of the line that `p` is in.
+    let line_start = |p: usize| memrchr(b'\n', &b[start..p]).map_or(start, |k| start + k + 1);
+    let first = length(start);
+    let mut shortest = first;
+    let (mut lo, mut hi) = (start, b.len());
+    let mut step = first;
+    while lo + step < b.len() {
+        let at = line_start(lo + step);
+        if at <= lo {
+            step *= 2;
+        } else if belongs(at) {
+            lo = at;
+            shortest = shortest.min(length(at));
+            step *= 2;
+        } else {
+            hi = at;
+            break;
+        }
+    }
+    while hi - lo > 4 * first {
+        let at = line_start(lo + (hi - lo) / 2);
+        if at <= lo {
+            break;
+        }
+        if belongs(at) {
+            lo = at;
+            shortest = shortest.min(length(at));
+        } else {
+            hi = at;
+        }
+    }
+    (hi - start) / shortest + 1
+}
+
+/// Whether a line (given with the rest of the input) starts with the name
+/// of a sample of `fam`.
+fn family_line(line: &[u8], fam: &Family<'_>, om: bool) -> bool {
+    let Some(rest) = line.strip_prefix(fam.name.as_bytes()) else {
+        return false;
+    };
+    let suffixes: &[&str] = match (om, fam.kind) {
+        (true, kind) => kind.sample_suffixes(),
+        (false, MetricType::Histogram) => &["", "_bucket", "_sum", "_count"],
+        (false, MetricType::Summary) => &["", "_sum", "_count"],
+        (false, _) => &[""],
+    };
+    suffixes.iter().any(|suffix| {
+        rest.strip_prefix(suffix.as_bytes())
+            .is_some_and(|r| matches!(r.first(), Some(b'{' | b' ' | b'\t')))
+    })
 }
 
 /// Why a sample named like an OpenMetrics family, but not one of its sample
@@ -859,7 +1038,7 @@ fn read_sample_name<'a>(c: &mut Cur<'a>, prev: Option<&Sample<'_>>) -> Result<&'
 /// single spaces, as OpenMetrics writes it.
 fn read_om_sample<'a>(
     c: &mut Cur<'a>,
-    labels: &mut Vec<Label<'a>>,
+    labels: &mut Labels<'a>,
     prev: Option<&Sample<'a>>,
 ) -> Result<RawSample<'a>, ParseError> {
     let name = read_sample_name(c, prev)?;
@@ -973,9 +1152,10 @@ fn read_exemplar<'a>(c: &mut Cur<'a>) -> Result<Exemplar<'a>, ParseError> {
             ),
         ));
     }
-    let mut labels = Vec::new();
+    let mut labels = Labels::new();
     read_labels(c, &mut labels, true, &[])?;
     check_duplicates(c, &labels)?;
+    let labels = labels.into_vec();
     let length: usize = labels
         .iter()
         .map(|l| l.name.len() + l.value.chars().count())
@@ -1034,11 +1214,171 @@ fn read_exemplar<'a>(c: &mut Cur<'a>) -> Result<Exemplar<'a>, ParseError> {
     })
 }
 
+/// A sample with nothing read into it yet.
+const BLANK_SAMPLE: Sample<'static> = Sample {
+    name: "",
+    labels: Labels::new(),
+    value: 0.0,
+    timestamp: None,
+    exemplar: None,
+    line: 0,
+};
+
+/// What [`quick_sample`] found besides the sample.
+struct QuickAt {
+    value_at: usize,
+    timestamp_at: Option<usize>,
+    /// The end of the line: its `\n` or the end of the input.
+    end: usize,
+    /// Whether the name is the sample before's.
+    same_name: bool,
+}
+
+/// The usual shape of a sample line, the same in both formats:
+/// `name{a="x",b="y"} value` and maybe ` timestamp`, with single spaces, no
+/// escapes in label values, no trailing comma and no exemplar.
+///
+/// Anything else is `None`, well-formed or not, and the line is read again
+/// by the format's own reader, which knows every form and every error. So
+/// whatever this accepts it must read exactly as those readers do; the
+/// `quick_and_general_readers_agree` test holds it to that.
+///
+/// It reads from `start` to the end of the line, which it finds, into
+/// `out`, a [`BLANK_SAMPLE`]; the timestamp in OpenMetrics (`om`) seconds or
+/// text-format milliseconds. Names are compared with the sample before's
+/// first, as `read_labels` does.
+#[inline(always)]
+fn quick_sample<'a>(
+    src: &'a str,
+    start: usize,
+    prev: Option<&Sample<'a>>,
+    om: bool,
+    out: &mut Sample<'a>,
+) -> Option<QuickAt> {
+    let b = src.as_bytes();
+    let mut i = start;
+    let same_name = match prev {
+        Some(p) if at_word(b, i, p.name, |c| c == b'{' || c == b' ') => {
+            i += p.name.len();
+            true
+        }
+        _ => {
+            i += skip(&b[i..], &METRIC_CHAR);
+            if i == start || b[start].is_ascii_digit() {
+                return None;
+            }
+            false
+        }
+    };
+    out.name = src.get(start..i)?;
+    if b.get(i) == Some(&b'{') {
+        i += 1;
+        let prev_labels: &[Label<'_>] = prev.map_or(&[], |p| &p.labels);
+        let mut known = true;
+        let mut k = 0;
+        if b.get(i) == Some(&b'}') {
+            i += 1;
+        } else {
+            loop {
+                let name_at = i;
+                match prev_labels.get(k) {
+                    Some(p) if known && at_word(b, i, p.name, |c| c == b'=') => i += p.name.len(),
+                    _ => {
+                        known = false;
+                        i += skip(&b[i..], &LABEL_CHAR);
+                        if i == name_at || b[name_at].is_ascii_digit() || b.get(i) != Some(&b'=') {
+                            return None;
+                        }
+                    }
+                }
+                // At `=`.
+                if b.get(i + 1) != Some(&b'"') {
+                    return None;
+                }
+                let value_at = i + 2;
+                let value_end = value_at + find_closing_quote(&b[value_at..])?;
+                out.labels.push(Label {
+                    name: src.get(name_at..i)?,
+                    value: Cow::Borrowed(src.get(value_at..value_end)?),
+                });
+                k += 1;
+                i = value_end + 1;
+                match b.get(i) {
+                    Some(b',') if b.get(i + 1) != Some(&b'}') => i += 1,
+                    Some(b'}') => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        // The names of the sample before, in its order, have no duplicates.
+        if !(known && k == prev_labels.len()) && duplicate(&out.labels).is_some() {
+            return None;
+        }
+    }
+    if b.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    let value_at = i;
+    i += token(&b[i..]);
+    out.value = parse_value(src.get(value_at..i)?)?;
+    let mut timestamp_at = None;
+    if b.get(i) == Some(&b' ') {
+        // The timestamp, to the end of the line.
+        i += 1;
+        let at = i;
+        i += token(&b[i..]);
+        if i == at || b[at] == b'#' || b.get(i) == Some(&b' ') {
+            return None;
+        }
+        let t = src.get(at..i)?;
+        out.timestamp = Some(if om {
+            parse_om_timestamp(t)?
+        } else {
+            parse_ms_timestamp(t)?
+        });
+        timestamp_at = Some(at);
+    }
+    // At the end of the line (what else stops a token is a space).
+    Some(QuickAt {
+        value_at,
+        timestamp_at,
+        end: i,
+        same_name,
+    })
+}
+
+/// Whether `b` has `word` at `at`, followed by a byte that `after` accepts.
+#[inline(always)]
+fn at_word(b: &[u8], at: usize, word: &str, after: impl Fn(u8) -> bool) -> bool {
+    let n = word.len();
+    b.get(at + n).is_some_and(|&c| after(c)) && eq_bytes(&b[at..at + n], word.as_bytes())
+}
+
+/// How many bytes of `b` the table accepts, from the start.
+#[inline(always)]
+fn skip(b: &[u8], table: &[bool; 256]) -> usize {
+    b.iter()
+        .position(|&c| !table[usize::from(c)])
+        .unwrap_or(b.len())
+}
+
+/// The length of a value or timestamp: up to a space, a newline or the end.
+#[inline(always)]
+fn token(b: &[u8]) -> usize {
+    b.iter()
+        .position(|&c| c == b' ' || c == b'\n')
+        .unwrap_or(b.len())
+}
+
 /// `name [{labels}] value [timestamp]`, separated by any blanks, as
 /// Prometheus's text parser reads it. Returns name, value, timestamp.
 fn read_text_sample<'a>(
     c: &mut Cur<'a>,
-    labels: &mut Vec<Label<'a>>,
+    labels: &mut Labels<'a>,
     prev: Option<&Sample<'a>>,
 ) -> Result<(&'a str, f64, Option<f64>), ParseError> {
     let name = read_sample_name(c, prev)?;
@@ -1094,7 +1434,7 @@ fn read_text_sample<'a>(
 /// have none either.
 fn read_labels<'a>(
     c: &mut Cur<'a>,
-    out: &mut Vec<Label<'a>>,
+    out: &mut Labels<'a>,
     om: bool,
     prev: &[Label<'_>],
 ) -> Result<bool, ParseError> {
@@ -1104,8 +1444,9 @@ fn read_labels<'a>(
     if c.eat(b'}') {
         return Ok(prev.is_empty());
     }
-    // Most samples have as many labels as the one before: an exact allocation.
-    out.reserve_exact(prev.len().max(1));
+    // Most samples have as many labels as the one before: an exact
+    // allocation when they do not fit in the sample.
+    out.reserve(prev.len());
     let mut known = true;
     loop {
         let at = c.pos;
@@ -1192,7 +1533,7 @@ fn read_label_value<'a>(c: &mut Cur<'a>) -> Result<Cow<'a, str>, ParseError> {
     let mut i = start;
     let mut escaped = false;
     loop {
-        let found = find_quote_or_backslash(&c.b[i..c.end]);
+        let found = find_value_end(&c.b[i..c.end]);
         let Some(k) = found else {
             return Err(c.error(
                 start - 1,
@@ -1220,41 +1561,89 @@ fn read_label_value<'a>(c: &mut Cur<'a>) -> Result<Cow<'a, str>, ParseError> {
     }
 }
 
-/// The first `"` or `\\` in `b`. Most label values are short, where eight
-/// bytes at a time in a register beat a vectorised search's setup; past 64
-/// bytes the vectorised search takes over.
-#[inline]
-fn find_quote_or_backslash(b: &[u8]) -> Option<usize> {
+/// The first `"`, `\\` or newline in `b`: where a label value ends, or
+/// needs a closer look. Most label values are short, where eight bytes at a
+/// time in a register beat a vectorised search's setup; past 64 bytes the
+/// vectorised search takes over.
+#[inline(always)]
+fn find_value_end(b: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     const QUOTES: u64 = ONES * b'"' as u64;
     const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    const NEWLINES: u64 = ONES * b'\n' as u64;
     let head = b.len().min(64);
     let mut i = 0;
     while i + 8 <= head {
         let mut word = [0u8; 8];
         word.copy_from_slice(&b[i..i + 8]);
         let w = u64::from_le_bytes(word);
-        let (q, s) = (w ^ QUOTES, w ^ BACKSLASHES);
-        // A byte of `q` or `s` is zero where `w` has a quote or a backslash;
+        let (q, s, n) = (w ^ QUOTES, w ^ BACKSLASHES, w ^ NEWLINES);
+        // A byte of `q`, `s` or `n` is zero where `w` has one of the three;
         // the lowest flagged byte is the first such one.
-        let zero = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGHS;
+        let zero =
+            (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s | n.wrapping_sub(ONES) & !n)
+                & HIGHS;
         if zero != 0 {
             return Some(i + (zero.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
     if head < b.len() {
-        return memchr2(b'"', b'\\', &b[i..]).map(|k| i + k);
+        return memchr3(b'"', b'\\', b'\n', &b[i..]).map(|k| i + k);
     }
     b[i..]
         .iter()
-        .position(|&c| c == b'"' || c == b'\\')
+        .position(|&c| c == b'"' || c == b'\\' || c == b'\n')
         .map(|k| i + k)
 }
 
+/// Where a label value with no escapes ends: the first `"` in `b`, if no
+/// `\\` or newline comes before it. As [`find_value_end`], but the word
+/// that holds the quote tells it apart from the other two, without reading
+/// the byte again (which would wait on the search).
+#[inline(always)]
+fn find_closing_quote(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    const BACKSLASHES: u64 = ONES * b'\\' as u64;
+    const NEWLINES: u64 = ONES * b'\n' as u64;
+    let head = b.len().min(64);
+    let mut i = 0;
+    while i + 8 <= head {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        let (q, s, n) = (w ^ QUOTES, w ^ BACKSLASHES, w ^ NEWLINES);
+        let quotes = q.wrapping_sub(ONES) & !q & HIGHS;
+        let zero = (s.wrapping_sub(ONES) & !s | n.wrapping_sub(ONES) & !n) & HIGHS | quotes;
+        if zero != 0 {
+            // Below the first flagged byte nothing is flagged, so a flag
+            // there in `quotes` alone is a quote.
+            let first = zero & zero.wrapping_neg();
+            return (quotes & first != 0).then(|| i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let k = i + find_value_end(&b[i..])?;
+    (b[k] == b'"').then_some(k)
+}
+
 fn check_duplicates(c: &Cur<'_>, labels: &[Label<'_>]) -> Result<(), ParseError> {
-    let duplicate = if labels.len() <= 16 {
+    match duplicate(labels) {
+        None => Ok(()),
+        Some(i) => {
+            let name = labels[i].name;
+            let at = offset_in(c.src, name).unwrap_or(c.line_start);
+            Err(c.error(at, format!("duplicate label `{name}`")))
+        }
+    }
+}
+
+/// The first label whose name an earlier one has.
+fn duplicate(labels: &[Label<'_>]) -> Option<usize> {
+    if labels.len() <= 16 {
         // Names mostly differ in length or first byte: compare those first.
         let key = |l: &Label<'_>| (l.name.len(), l.name.as_bytes().first().copied());
         (1..labels.len()).find(|&i| {
@@ -1275,14 +1664,6 @@ fn check_duplicates(c: &Cur<'_>, labels: &[Label<'_>]) -> Result<(), ParseError>
             .filter(|w| w[0].0 == w[1].0)
             .map(|w| w[1].1)
             .min()
-    };
-    match duplicate {
-        None => Ok(()),
-        Some(i) => {
-            let name = labels[i].name;
-            let at = offset_in(c.src, name).unwrap_or(c.line_start);
-            Err(c.error(at, format!("duplicate label `{name}`")))
-        }
     }
 }
 
@@ -1433,17 +1814,186 @@ impl<'a> Cur<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_quote_or_backslash;
+    use proptest::prelude::*;
+
+    use super::{Parser, find_closing_quote, find_value_end};
+    use crate::Format;
+
+    /// Parses with and without [`super::quick_sample`]: the same
+    /// exposition (compared through `Debug`, where NaN equals NaN) and the
+    /// same errors, strict and lenient.
+    fn assert_readers_agree(input: &str) {
+        for format in [Format::Text, Format::OpenMetrics] {
+            for lenient in [false, true] {
+                let quick = Parser::new(input, format, lenient).run();
+                let mut general = Parser::new(input, format, lenient);
+                general.quick = false;
+                let general = general.run();
+                assert_eq!(
+                    format!("{quick:?}"),
+                    format!("{general:?}"),
+                    "{format:?}, lenient {lenient}, input:\n{input}"
+                );
+            }
+        }
+    }
+
+    /// Pieces of sample lines, usual and not.
+    fn line() -> impl Strategy<Value = String> {
+        let name = prop::sample::select(vec![
+            "a",
+            "a_total",
+            "a_bucket",
+            "a_sum",
+            "a_count",
+            "a_created",
+            "b",
+            "b_info",
+            "0a",
+            "a:b",
+            "\u{e9}",
+            "",
+        ]);
+        let label_name = prop::sample::select(vec!["x", "y", "le", "quantile", "b", "_", "1x", ""]);
+        let label_value = prop::sample::select(vec![
+            "",
+            "v",
+            "0.5",
+            "+Inf",
+            "1e3",
+            "a\\\"b",
+            "a\\\\",
+            "a\\nb",
+            "\\",
+            "\u{e9}\u{1F600}",
+            "a\"b",
+            "x}",
+            "very-long-label-value-that-goes-past-sixty-four-bytes-of-text-0123456789",
+        ]);
+        let eq = prop::sample::select(vec!["=", "=", "=", " =", "= ", ""]);
+        let quote = prop::sample::select(vec!["\"", "\"", "\"", ""]);
+        let label = (label_name, eq, quote.clone(), label_value, quote)
+            .prop_map(|(n, e, q1, v, q2)| format!("{n}{e}{q1}{v}{q2}"));
+        let comma = prop::sample::select(vec![",", ",", ", ", " ,", ""]);
+        let labels = prop::collection::vec((label, comma), 0..6).prop_map(|ls| {
+            ls.into_iter()
+                .enumerate()
+                .map(|(i, (l, c))| if i == 0 { l } else { format!("{c}{l}") })
+                .collect::<String>()
+        });
+        let open = prop::sample::select(vec!["", "{", "{", "{", " {"]);
+        let close = prop::sample::select(vec!["}", "}", "}", ",}", " }", ""]);
+        let gap = prop::sample::select(vec![" ", " ", " ", "", "  ", "\t"]);
+        let value = prop::sample::select(vec![
+            "1",
+            "0",
+            "-1.5",
+            ".5",
+            "5.",
+            "NaN",
+            "+Inf",
+            "-inf",
+            "1e3",
+            "0x1",
+            "",
+            "1_0",
+            "9007199254740993",
+            "1.00000000000000000001",
+            "12345678901234567890",
+            "-0",
+            "+.5",
+            ".",
+            "17",
+            "3.25",
+        ]);
+        let tail = prop::sample::select(vec![
+            "",
+            "",
+            "",
+            " 1",
+            " 1.5",
+            " -3",
+            " 1e3",
+            " x",
+            "  1",
+            " 1 ",
+            " # {t=\"1\"} 1",
+            " 1 # {t=\"1\"} 2 3",
+            "\t1",
+            " ",
+            "\r",
+        ]);
+        (name, open, labels, close, gap, value, tail).prop_map(|(n, o, l, c, g, v, t)| {
+            if o.is_empty() {
+                format!("{n}{g}{v}{t}")
+            } else {
+                format!("{n}{o}{l}{c}{g}{v}{t}")
+            }
+        })
+    }
+
+    fn document() -> impl Strategy<Value = String> {
+        let meta = prop::sample::select(vec![
+            "# TYPE a counter",
+            "# TYPE a histogram",
+            "# TYPE a summary",
+            "# TYPE a gauge",
+            "# TYPE a_bucket gauge",
+            "# TYPE b info",
+            "# HELP a text",
+            "# a comment",
+            "",
+            "# EOF",
+        ])
+        .prop_map(str::to_string);
+        let lines = prop::collection::vec(prop_oneof![4 => line(), 1 => meta], 0..12);
+        (lines, prop::bool::ANY, prop::bool::ANY).prop_map(|(lines, eof, newline)| {
+            let mut doc = lines.join("\n");
+            if eof {
+                doc.push_str("\n# EOF");
+            }
+            if newline {
+                doc.push('\n');
+            }
+            doc
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn quick_and_general_readers_agree(doc in document()) {
+            assert_readers_agree(&doc);
+        }
+    }
 
     #[test]
-    fn finds_the_first_quote_or_backslash_at_any_length_and_position() {
+    fn quick_and_general_readers_agree_on_usual_lines() {
+        for doc in [
+            "# TYPE a histogram\na_bucket{x=\"1\",le=\"0.5\"} 1\na_bucket{x=\"1\",le=\"+Inf\"} 2\n\
+             a_sum{x=\"1\"} 1.5\na_count{x=\"1\"} 2\n# EOF\n",
+            "a{x=\"1\",y=\"2\"} 1 1000\na{x=\"1\",y=\"3\"} 2 1000\na{y=\"1\",x=\"3\"} 2\n",
+            "a{x=\"1\",x=\"2\"} 1\n",
+            "a{x=\"1\"} 1\na{x=\"1\",x=\"2\"} 1\n",
+            "a{x=\"1\",y=\"2\",z=\"3\",w=\"4\",v=\"5\"} 1\na{x=\"1\",y=\"2\",z=\"3\",w=\"4\",v=\"6\"} 1\n",
+            "a 1\na 2\nb 3\na 4\n",
+            "a_bucket{le=\"1\"} 1\n# TYPE a_bucket gauge\na_bucket{le=\"1\"} 1\n",
+            "# TYPE a histogram\na_bucket{le=\"1\"} 1\n# TYPE a_bucket gauge\na_bucket{le=\"1\"} 1\n",
+        ] {
+            assert_readers_agree(doc);
+        }
+    }
+
+    #[test]
+    fn finds_the_first_quote_backslash_or_newline_at_any_length_and_position() {
         for len in 0..150 {
             for at in 0..=len {
-                for mark in [b'"', b'\\'] {
+                for mark in [b'"', b'\\', b'\n'] {
                     let mut b = vec![b'a'; len];
                     // Bytes that are one bit away from the marks must not match.
                     for (i, x) in b.iter_mut().enumerate() {
-                        *x = [b'a', b'#', b'"' ^ 0x80, b'\\' ^ 1, 0xff, b'!'][i % 6];
+                        *x = [b'a', b'#', b'"' ^ 0x80, b'\\' ^ 1, 0xff, b'!', b'\n' ^ 2][i % 7];
                     }
                     let expected = (at < len).then(|| {
                         b[at] = mark;
@@ -1452,7 +2002,9 @@ mod tests {
                     if let Some(e) = expected {
                         b[e + 1..].iter_mut().step_by(3).for_each(|x| *x = b'"');
                     }
-                    assert_eq!(find_quote_or_backslash(&b), expected, "len {len} at {at}");
+                    assert_eq!(find_value_end(&b), expected, "len {len} at {at}");
+                    let quote = expected.filter(|_| mark == b'"');
+                    assert_eq!(find_closing_quote(&b), quote, "len {len} at {at}");
                 }
             }
         }

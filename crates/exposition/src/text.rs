@@ -35,7 +35,7 @@ pub fn is_label_name(s: &str) -> bool {
 
 /// Whether two byte strings are equal. Names and label values are mostly
 /// short, where two overlapping word loads beat a call to `memcmp`.
-#[inline]
+#[inline(always)]
 pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
     fn w4(s: &[u8], i: usize) -> u32 {
         let mut w = [0u8; 4];
@@ -155,7 +155,7 @@ mod tests {
     }
     #[test]
     fn byte_equality() {
-        let words: Vec<String> = (0..40)
+        let words: Vec<String> = (0..80)
             .map(|n| (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect())
             .collect();
         for a in &words {

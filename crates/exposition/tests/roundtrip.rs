@@ -58,7 +58,7 @@ fn borrow(families: &[OwnedFamily]) -> Exposition<'_> {
                     .iter()
                     .map(|s| Sample {
                         name: &s.name,
-                        labels: labels(&s.labels),
+                        labels: labels(&s.labels).into(),
                         value: s.value,
                         timestamp: s.timestamp,
                         exemplar: s.exemplar.as_ref().map(|(l, v, t)| Exemplar {

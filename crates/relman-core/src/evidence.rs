@@ -16,6 +16,26 @@ pub struct FleetEvidence {
 pub struct ServiceEvidence {
     pub repo: RepoEvidence,
     pub metrics: MetricsEvidence,
+    pub logs: LogsEvidence,
+}
+
+/// What the service's log samples showed (O-1..O-4). The statistics are
+/// the log scanner's own type: a plain, bounded value the checks read.
+#[derive(Debug, Clone, Default)]
+pub enum LogsEvidence {
+    /// The descriptor names no log samples.
+    #[default]
+    NotGiven,
+    /// The patterns matched no readable file; every problem, with its path.
+    Unreadable { problems: Vec<String> },
+    Read {
+        /// The files read, as shown in messages.
+        files: Vec<String>,
+        /// All files of the service folded into one scan.
+        scan: Box<relman_logscan::Scan>,
+        /// Patterns that matched nothing, files that could not be read.
+        problems: Vec<String>,
+    },
 }
 
 /// The service's repository checkout.

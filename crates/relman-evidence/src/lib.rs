@@ -8,6 +8,7 @@
 //! read becomes a value saying so (with the path or URL and the error). A
 //! collector never panics and never stops the collection of other services.
 
+mod logs;
 mod manifests;
 pub mod metrics;
 mod prometheus;
@@ -74,11 +75,16 @@ pub async fn collect_service(
     scraper: Option<&metrics::Scraper>,
     limits: &Limits,
 ) -> ServiceEvidence {
-    let (repo, metrics) = futures::join!(
+    let (repo, metrics, logs) = futures::join!(
         repo::collect(service, limits),
-        metrics::collect(service, scraper, limits)
+        metrics::collect(service, scraper, limits),
+        logs::collect(_fleet, service)
     );
-    ServiceEvidence { repo, metrics }
+    ServiceEvidence {
+        repo,
+        metrics,
+        logs,
+    }
 }
 
 /// Collect what is observed about the fleet as a whole.
@@ -86,6 +92,21 @@ pub async fn collect_fleet(fleet: &Fleet, limits: &Limits) -> FleetEvidence {
     FleetEvidence {
         prometheus: prometheus::collect(fleet, limits).await,
     }
+}
+
+/// A path as text with `.` and `..` folded, for stripping from messages.
+pub(crate) fn normalize_display(p: &std::path::Path) -> String {
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.to_string_lossy().replace('\\', "/")
 }
 
 /// Read a small text file with a size cap (blocking: call from a blocking

@@ -69,6 +69,39 @@ pub enum Command {
     /// Work with Prometheus metrics.
     #[command(subcommand)]
     Metrics(MetricsCommand),
+    /// Work with log files.
+    #[command(subcommand)]
+    Logs(LogsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogsCommand {
+    /// Report, per file, what the log rules O-1..O-4 see: the format mix,
+    /// service coverage, the level histogram and the flagged lines with
+    /// their numbers. Plain and .gz files, globs, or - for stdin.
+    ///
+    /// Exit status: 0 clean, 1 a log rule fails, 2 a file could not be read
+    /// (or is binary, or a gzip is truncated).
+    Lint(LogsLintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsLintArgs {
+    /// Files or glob patterns (`logs/*.log.gz`), or - for stdin.
+    #[arg(required = true, value_name = "PATH|-")]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// The service the logs belong to (O-2 checks that lines name it).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// With --service, warnings also make the exit status 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// Longer lines are reported and skipped.
+    #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
+    pub max_line_bytes: usize,
 }
 
 #[derive(Debug, Subcommand)]

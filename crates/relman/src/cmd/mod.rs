@@ -3,13 +3,14 @@
 mod audit;
 mod explain;
 mod init;
+mod logs;
 mod metrics;
 mod rules;
 mod validate;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, InitCommand, MetricsCommand};
+use crate::cli::{Cli, Command, InitCommand, LogsCommand, MetricsCommand};
 
 /// Run a command; the exit status on success.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             force,
         }) => init::service(&name, &team, &fleet, stdout, force),
         Command::Metrics(MetricsCommand::Lint(args)) => metrics::lint_cmd(&args),
+        Command::Logs(LogsCommand::Lint(args)) => logs::lint(&args),
     }
 }
 
