@@ -438,3 +438,56 @@ fn metrics_lint_reads_files_and_stdin_and_exits_like_promtool() {
         ]
     );
 }
+
+#[test]
+fn logs_lint_reports_bad_input_by_file_and_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.log");
+    std::fs::write(
+        &good,
+        (0..50)
+            .map(|i| format!("{{\"timestamp\":\"2026-11-24T10:00:{:02}Z\",\"level\":\"info\",\"msg\":\"order {i} shipped\",\"service\":\"shop\"}}\n", i % 60))
+            .collect::<String>(),
+    )
+    .expect("write");
+    let ok = run(relman()
+        .args(["logs", "lint", "--service", "shop"])
+        .arg(&good));
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(ok.stdout.contains("O-4 log-format pass"), "{}", ok.stdout);
+
+    // A truncated gzip: the lines before the cut are read, and the file is named.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(std::fs::read(&good).expect("read").as_slice())
+        .expect("gzip");
+    let bytes = gz.finish().expect("gzip");
+    let cut = dir.path().join("cut.log.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let r = run(relman().args(["logs", "lint"]).arg(&cut));
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stdout.contains("cut.log.gz:"), "{}", r.stdout);
+
+    // A binary file, and a path that does not exist.
+    let bin = dir.path().join("core.bin");
+    std::fs::write(&bin, (0..=255u8).collect::<Vec<u8>>().repeat(40)).expect("write");
+    let r = run(relman().args(["logs", "lint"]).arg(&bin));
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.to_lowercase().contains("binary"), "{}", r.stdout);
+    let r = run(relman().args(["logs", "lint", "/nonexistent/x.log"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent/x.log"), "{}", r.stderr);
+
+    // A line of several megabytes is skipped and reported with its number.
+    let long = dir.path().join("long.log");
+    let mut text = String::from("{\"level\":\"info\",\"msg\":\"a\",\"service\":\"shop\"}\n");
+    text.push_str(&"x".repeat(3 * 1024 * 1024));
+    text.push('\n');
+    std::fs::write(&long, text).expect("write");
+    let r = run(relman()
+        .args(["logs", "lint", "--format", "json"])
+        .arg(&long));
+    let doc = json(&r.stdout);
+    assert_eq!(doc["files"][0]["scan"]["too_long_lines"], 1);
+    assert_eq!(doc["files"][0]["scan"]["issues"][0]["line"], 2);
+}

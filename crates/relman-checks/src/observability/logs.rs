@@ -32,6 +32,24 @@ pub fn scan<'a>(cx: &ServiceCx<'a>, out: &mut Findings) -> Option<(&'a Scan, &'a
             None
         }
         LogsEvidence::Read { scan, problems, .. } => {
+            if !scan.complete {
+                let first = scan
+                    .issues
+                    .iter()
+                    .find(|i| i.kind != relman_logscan::IssueKind::InvalidUtf8)
+                    .or(scan.issues.first());
+                let why = first.map_or(
+                    "the samples could not be read to their end".to_string(),
+                    |i| format!("{}:{}: {}", i.source, i.line, i.message),
+                );
+                let f = out.error(format!("the log samples could not all be read: {why}"));
+                if let Some(i) = first {
+                    f.at(EvidenceRef::new("logs", i.source.clone())
+                        .at(i.line.min(u64::from(u32::MAX)) as u32, 1));
+                }
+                f.fix("Give readable text log samples (plain or gzip).");
+                return None;
+            }
             if scan.analysed_lines() == 0 {
                 out.unverified(format!(
                     "the log samples ({}) hold no log lines",

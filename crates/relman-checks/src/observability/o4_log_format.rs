@@ -64,6 +64,20 @@ impl ServiceCheck for LogFormat {
             .fix("Write each field under one key name in every line.");
             problems += 1;
         }
+        let skipped = scan.too_long_lines + scan.invalid_utf8_lines + scan.nul_lines;
+        if skipped > 0 {
+            let first = scan
+                .issues
+                .first()
+                .map(|i| format!(", e.g. {}:{}: {}", i.source, i.line, i.message))
+                .unwrap_or_default();
+            out.warn(format!(
+                "{skipped} lines are not well-formed text ({} too long, {} invalid UTF-8, {} with NUL bytes){first}",
+                scan.too_long_lines, scan.invalid_utf8_lines, scan.nul_lines
+            ))
+            .fix("Write logs as UTF-8 text lines of reasonable length.");
+            problems += 1;
+        }
         if problems == 0 {
             let keys = scan
                 .key_sets
