@@ -52,3 +52,22 @@ variable "vpc_id" { type = string }
 variable "vpc_cidr" { type = string }
 variable "portal_security_group_id" { type = string }
 variable "oidc_provider_arn" { type = string }
+
+# Monthly report logs are archived for audits.
+resource "aws_s3_bucket_lifecycle_configuration" "report_logs" {
+  bucket = "acme-legacy-reports-logs"
+
+  rule {
+    id     = "archive-report-logs"
+    status = "Enabled"
+
+    transition {
+      days          = 30
+      storage_class = "GLACIER"
+    }
+
+    expiration {
+      days = 730
+    }
+  }
+}
