@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use relman_core::evidence::{LogsEvidence, ServiceEvidence};
-use relman_core::fleet::{Fleet, Service};
+use relman_core::fleet::Service;
 use relman_core::{Finding, Status};
 use relman_logscan::{FlagKind, Options, Scan};
 use serde_json::json;
@@ -12,7 +12,6 @@ use crate::output;
 
 /// The log checks on one scan, as `relman audit` runs them.
 fn checks(scan: &Scan, service: &str) -> Vec<Finding> {
-    let fleet = Fleet::standalone("-");
     let mut svc = Service::named(service, "-");
     svc.origin = relman_core::fleet::Origin::new("--service");
     let evidence = ServiceEvidence {
@@ -23,24 +22,7 @@ fn checks(scan: &Scan, service: &str) -> Vec<Finding> {
         },
         ..ServiceEvidence::default()
     };
-    let cx = relman_checks::ServiceCx {
-        fleet: &fleet,
-        service: &svc,
-        evidence: &evidence,
-        now: chrono::Utc::now().date_naive(),
-    };
-    relman_checks::registry::SERVICE_CHECKS
-        .iter()
-        .filter(|c| matches!(c.meta().rule, "O-1" | "O-2" | "O-3" | "O-4"))
-        .flat_map(|c| {
-            relman_checks::run_service(*c, &cx)
-                .into_iter()
-                .map(|mut f| {
-                    f.check = format!("{} {}", c.meta().rule, f.check);
-                    f
-                })
-        })
-        .collect()
+    super::run_rules(&svc, &evidence, &["O-1", "O-2", "O-3", "O-4"])
 }
 
 fn text_report(scan: &Scan, checks: &[Finding]) -> String {

@@ -101,25 +101,7 @@ fn service_checks(args: &LintArgs, input: &Input, format: Format) -> Vec<Finding
         metrics: MetricsEvidence::Read(facts(input.origin.clone(), &input.body, format)),
         ..ServiceEvidence::default()
     };
-    let fleet = relman_core::fleet::Fleet::standalone("-");
-    let cx = relman_checks::ServiceCx {
-        fleet: &fleet,
-        service: &service,
-        evidence: &evidence,
-        now: chrono::Utc::now().date_naive(),
-    };
-    relman_checks::registry::SERVICE_CHECKS
-        .iter()
-        .filter(|c| matches!(c.meta().rule, "O-6" | "O-7" | "O-8" | "O-9"))
-        .flat_map(|c| {
-            relman_checks::run_service(*c, &cx)
-                .into_iter()
-                .map(|mut f| {
-                    f.check = format!("{} {}", c.meta().rule, f.check);
-                    f
-                })
-        })
-        .collect()
+    super::run_rules(&service, &evidence, &["O-6", "O-7", "O-8", "O-9"])
 }
 
 pub fn lint_cmd(args: &LintArgs) -> Result<u8> {

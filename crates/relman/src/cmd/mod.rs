@@ -61,3 +61,31 @@ pub(crate) fn manifesto(fleet: Option<&std::path::Path>) -> Result<relman_core::
         Some(p) => Ok(load(p)?.fleet.manifesto),
     }
 }
+
+/// Run the service checks of `rules` outside an audit (the lint commands),
+/// on a standalone fleet; each finding's check is prefixed with its rule.
+pub(crate) fn run_rules(
+    service: &relman_core::fleet::Service,
+    evidence: &relman_core::evidence::ServiceEvidence,
+    rules: &[&str],
+) -> Vec<relman_core::Finding> {
+    let fleet = relman_core::fleet::Fleet::standalone("-");
+    let cx = relman_checks::ServiceCx {
+        fleet: &fleet,
+        service,
+        evidence,
+        now: chrono::Utc::now().date_naive(),
+    };
+    relman_checks::registry::SERVICE_CHECKS
+        .iter()
+        .filter(|c| rules.contains(&c.meta().rule))
+        .flat_map(|c| {
+            relman_checks::run_service(*c, &cx)
+                .into_iter()
+                .map(|mut f| {
+                    f.check = format!("{} {}", c.meta().rule, f.check);
+                    f
+                })
+        })
+        .collect()
+}
