@@ -57,14 +57,17 @@ pub fn check_consistency(exp: &Exposition<'_>) -> Vec<Problem> {
 }
 
 /// The rules for one sample of a family. `strict` reads `le` and `quantile`
-/// the OpenMetrics way.
-pub(crate) fn check_sample(fam: &Family<'_>, i: usize, strict: bool, out: &mut dyn FnMut(Issue)) {
-    let Some(s) = fam.samples.get(i) else {
-        return;
-    };
-    let Some(suffix) = s.name.strip_prefix(fam.name) else {
-        return;
-    };
+/// the OpenMetrics way. Returns a histogram bucket's `le` label, its index
+/// and value, when it has a readable one.
+pub(crate) fn check_sample(
+    fam: &Family<'_>,
+    i: usize,
+    strict: bool,
+    out: &mut dyn FnMut(Issue),
+) -> Option<(usize, f64)> {
+    let s = fam.samples.get(i)?;
+    let suffix = strip_prefix(s.name, fam.name)?;
+    let mut bound = None;
     let mut issue = |spot: Spot, message: String| {
         out(Issue {
             sample: i,
@@ -86,7 +89,8 @@ pub(crate) fn check_sample(fam: &Family<'_>, i: usize, strict: bool, out: &mut d
                     ),
                     Some(k) => {
                         let le = &s.labels[k].value;
-                        if parse_bound(le, strict).is_none() {
+                        bound = parse_bound(le, strict).map(|v| (k, v));
+                        if bound.is_none() {
                             issue(
                                 Spot::Label(k),
                                 format!("`le` label value `{le}` is not a number"),
@@ -172,6 +176,7 @@ pub(crate) fn check_sample(fam: &Family<'_>, i: usize, strict: bool, out: &mut d
             );
         }
     }
+    bound
 }
 
 fn not_nan_or_negative(s: &Sample<'_>, what: &str, issue: &mut impl FnMut(Spot, String)) {
@@ -190,58 +195,90 @@ fn not_nan_or_negative(s: &Sample<'_>, what: &str, issue: &mut impl FnMut(Spot, 
 /// `+Inf` bucket equal to `_count`, `_sum` and `_count` together, no `_sum`
 /// with negative buckets, no negative `_gsum` without them.
 pub(crate) fn check_histogram(fam: &Family<'_>, strict: bool, out: &mut dyn FnMut(Issue)) {
-    if !matches!(fam.kind, MetricType::Histogram | MetricType::GaugeHistogram) {
+    if !is_histogram(fam) {
         return;
     }
     let samples = &fam.samples;
     let mut start = 0;
     while start < samples.len() {
-        let mut end = start + 1;
+        let mut series = SeriesCheck::new(start);
+        let mut end = start;
         while end < samples.len()
-            && samples[end].timestamp == samples[start].timestamp
-            && same_group(fam, &samples[start], &samples[end])
+            && (end == start
+                || samples[end].timestamp == samples[start].timestamp
+                    && same_group(fam, &samples[start], &samples[end]))
         {
+            series.add(fam, end, bucket_bound(fam, end, strict), out);
             end += 1;
         }
-        check_series(fam, start, end, strict, out);
+        series.finish(fam, out);
         start = end;
     }
 }
 
-fn check_series(
-    fam: &Family<'_>,
+pub(crate) fn is_histogram(fam: &Family<'_>) -> bool {
+    matches!(fam.kind, MetricType::Histogram | MetricType::GaugeHistogram)
+}
+
+/// A histogram bucket's `le` label, its index and value, if readable.
+fn bucket_bound(fam: &Family<'_>, i: usize, strict: bool) -> Option<(usize, f64)> {
+    let s = &fam.samples[i];
+    if strip_prefix(s.name, fam.name).is_none_or(|suffix| !eq_str(suffix, "_bucket")) {
+        return None;
+    }
+    let k = s.labels.iter().position(|l| eq_str(l.name, "le"))?;
+    Some((k, parse_bound(&s.labels[k].value, strict)?))
+}
+
+/// The histogram rules for one series, given its samples in order: those
+/// that look at a sample and the one before as they come ([`add`]), the
+/// rest at the end ([`finish`]).
+///
+/// [`add`]: SeriesCheck::add
+/// [`finish`]: SeriesCheck::finish
+pub(crate) struct SeriesCheck {
+    /// The series' first sample.
     start: usize,
-    end: usize,
-    strict: bool,
-    out: &mut dyn FnMut(Issue),
-) {
-    let gauge = fam.kind == MetricType::GaugeHistogram;
-    let (count_suffix, sum_suffix) = if gauge {
-        ("_gcount", "_gsum")
-    } else {
-        ("_count", "_sum")
-    };
-    let mut prev: Option<(f64, usize)> = None; // (le, sample) of the bucket before
-    let mut prev_count = 0.0;
-    let mut inf: Option<f64> = None;
-    let mut count: Option<(f64, usize)> = None;
-    let mut sum: Option<(f64, usize)> = None;
-    let mut negative_buckets = false;
-    for i in start..end {
+    /// The `le` and sample of the bucket before.
+    prev: Option<(f64, usize)>,
+    prev_count: f64,
+    inf: Option<f64>,
+    count: Option<(f64, usize)>,
+    sum: Option<(f64, usize)>,
+    negative_buckets: bool,
+}
+
+impl SeriesCheck {
+    pub(crate) fn new(start: usize) -> SeriesCheck {
+        SeriesCheck {
+            start,
+            prev: None,
+            prev_count: 0.0,
+            inf: None,
+            count: None,
+            sum: None,
+            negative_buckets: false,
+        }
+    }
+
+    /// Sample `i` of the family, the next of the series; `bound` is its
+    /// `le` label, index and value, if it is a bucket with a readable one.
+    pub(crate) fn add(
+        &mut self,
+        fam: &Family<'_>,
+        i: usize,
+        bound: Option<(usize, f64)>,
+        out: &mut dyn FnMut(Issue),
+    ) {
         let s = &fam.samples[i];
-        let suffix = s.name.strip_prefix(fam.name).unwrap_or("");
-        if suffix == "_bucket" {
-            let Some((k, le)) = s
-                .labels
-                .iter()
-                .enumerate()
-                .find(|(_, l)| l.name == "le")
-                .and_then(|(k, l)| Some((k, parse_bound(&l.value, strict)?)))
-            else {
-                continue; // reported by check_sample
+        let suffix = strip_prefix(s.name, fam.name).unwrap_or("");
+        let (count_suffix, sum_suffix) = suffixes(fam);
+        if eq_str(suffix, "_bucket") {
+            let Some((k, le)) = bound else {
+                return; // reported by check_sample
             };
-            negative_buckets |= le < 0.0;
-            if let Some((p, _)) = prev.filter(|&(p, _)| le <= p) {
+            self.negative_buckets |= le < 0.0;
+            if let Some((p, _)) = self.prev.filter(|&(p, _)| le <= p) {
                 out(Issue {
                     sample: i,
                     spot: Spot::Label(k),
@@ -252,7 +289,7 @@ fn check_series(
                     ),
                 });
             }
-            if s.value < prev_count {
+            if s.value < self.prev_count {
                 out(Issue {
                     sample: i,
                     spot: Spot::Value,
@@ -260,81 +297,104 @@ fn check_series(
                         "bucket le=\"{}\" counts {}, less than the {} of the bucket before: bucket counts are cumulative",
                         fmt_value(le),
                         fmt_value(s.value),
-                        fmt_value(prev_count)
+                        fmt_value(self.prev_count)
                     ),
                 });
             }
-            prev = Some((le, i));
-            prev_count = s.value;
+            self.prev = Some((le, i));
+            self.prev_count = s.value;
             if le == f64::INFINITY {
-                inf = Some(s.value);
+                self.inf = Some(s.value);
             }
-        } else if suffix == count_suffix {
-            count = Some((s.value, i));
-        } else if suffix == sum_suffix {
-            sum = Some((s.value, i));
+        } else if eq_str(suffix, count_suffix) {
+            self.count = Some((s.value, i));
+        } else if eq_str(suffix, sum_suffix) {
+            self.sum = Some((s.value, i));
         }
     }
-    let series = series_name(fam, &fam.samples[start]);
-    match (inf, count) {
-        (None, _) => out(Issue {
-            sample: start,
-            spot: Spot::Name,
-            message: format!("histogram {series} has no le=\"+Inf\" bucket"),
-        }),
-        (Some(inf), Some((c, ci))) if c != inf && !c.is_nan() && !inf.is_nan() => out(Issue {
-            sample: ci,
-            spot: Spot::Value,
-            message: format!(
-                "`{}{count_suffix}` is {} but the +Inf bucket of {series} counts {}: they must be equal",
-                fam.name,
-                fmt_value(c),
-                fmt_value(inf)
-            ),
-        }),
-        _ => {}
-    }
-    match (count, sum) {
-        (Some(_), Some(_)) | (None, None) => {}
-        (Some((_, i)), None) => out(Issue {
-            sample: i,
-            spot: Spot::Name,
-            message: format!(
-                "{series} has `{}{count_suffix}` but no `{}{sum_suffix}`: give both or neither",
-                fam.name, fam.name
-            ),
-        }),
-        (None, Some((_, i))) => out(Issue {
-            sample: i,
-            spot: Spot::Name,
-            message: format!(
-                "{series} has `{}{sum_suffix}` but no `{}{count_suffix}`: give both or neither",
-                fam.name, fam.name
-            ),
-        }),
-    }
-    if let Some((v, i)) = sum {
-        if !gauge && negative_buckets {
-            out(Issue {
+
+    /// The rules on the series as a whole.
+    pub(crate) fn finish(self, fam: &Family<'_>, out: &mut dyn FnMut(Issue)) {
+        let gauge = fam.kind == MetricType::GaugeHistogram;
+        let (count_suffix, sum_suffix) = suffixes(fam);
+        // Named only when there is something to say.
+        let series = || series_name(fam, &fam.samples[self.start]);
+        match (self.inf, self.count) {
+            (None, _) => out(Issue {
+                sample: self.start,
+                spot: Spot::Name,
+                message: format!("histogram {} has no le=\"+Inf\" bucket", series()),
+            }),
+            (Some(inf), Some((c, ci))) if c != inf && !c.is_nan() && !inf.is_nan() => out(Issue {
+                sample: ci,
+                spot: Spot::Value,
+                message: format!(
+                    "`{}{count_suffix}` is {} but the +Inf bucket of {} counts {}: they must be equal",
+                    fam.name,
+                    fmt_value(c),
+                    series(),
+                    fmt_value(inf)
+                ),
+            }),
+            _ => {}
+        }
+        match (self.count, self.sum) {
+            (Some(_), Some(_)) | (None, None) => {}
+            (Some((_, i)), None) => out(Issue {
                 sample: i,
                 spot: Spot::Name,
                 message: format!(
-                    "histogram {series} has buckets with a negative `le`, so it may not have `{}_sum`",
+                    "{} has `{}{count_suffix}` but no `{}{sum_suffix}`: give both or neither",
+                    series(),
+                    fam.name,
                     fam.name
                 ),
-            });
-        }
-        if gauge && v < 0.0 && !negative_buckets {
-            out(Issue {
+            }),
+            (None, Some((_, i))) => out(Issue {
                 sample: i,
-                spot: Spot::Value,
+                spot: Spot::Name,
                 message: format!(
-                    "`{}_gsum` is negative ({}) but no bucket of {series} has a negative `le`",
+                    "{} has `{}{sum_suffix}` but no `{}{count_suffix}`: give both or neither",
+                    series(),
                     fam.name,
-                    fmt_value(v)
+                    fam.name
                 ),
-            });
+            }),
         }
+        if let Some((v, i)) = self.sum {
+            if !gauge && self.negative_buckets {
+                out(Issue {
+                    sample: i,
+                    spot: Spot::Name,
+                    message: format!(
+                        "histogram {} has buckets with a negative `le`, so it may not have `{}_sum`",
+                        series(),
+                        fam.name
+                    ),
+                });
+            }
+            if gauge && v < 0.0 && !self.negative_buckets {
+                out(Issue {
+                    sample: i,
+                    spot: Spot::Value,
+                    message: format!(
+                        "`{}_gsum` is negative ({}) but no bucket of {} has a negative `le`",
+                        fam.name,
+                        fmt_value(v),
+                        series()
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// A histogram's count and sum suffixes.
+fn suffixes(fam: &Family<'_>) -> (&'static str, &'static str) {
+    if fam.kind == MetricType::GaugeHistogram {
+        ("_gcount", "_gsum")
+    } else {
+        ("_count", "_sum")
     }
 }
 
@@ -400,7 +460,11 @@ fn same_labels_except(
         }
         match (a.get(i), b.get(j)) {
             (None, None) => return true,
-            (Some(x), Some(y)) if eq_str(x.name, y.name) && eq_str(&x.value, &y.value) => {
+            (Some(x), Some(y)) if eq_str(x.name, y.name) => {
+                if !eq_str(&x.value, &y.value) {
+                    // The one label of that name differs.
+                    return false;
+                }
                 i += 1;
                 j += 1;
             }
@@ -431,19 +495,35 @@ pub(crate) fn group_hash(labels: &[Label<'_>], skip: Option<&str>) -> u64 {
 const K: u64 = 0x517c_c1b7_2722_0a95;
 
 fn hash_bytes(mut h: u64, b: &[u8]) -> u64 {
+    let n = b.len();
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ word(c)).wrapping_mul(K);
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let rest = chunks.remainder().len();
+    if rest > 0 {
+        // The last bytes as one word, read whole rather than copied in
+        // (a copy of a varying length, read back at once, stalls).
+        let w = if n >= 8 {
+            word(&b[n - 8..]) >> (8 * (8 - rest))
+        } else if n >= 4 {
+            let lo = u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            let hi = u64::from(u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]));
+            // Where the two overlap they hold the same bytes.
+            lo | hi << (8 * (n - 4))
+        } else {
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16
+        };
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    (h.rotate_left(5) ^ b.len() as u64).wrapping_mul(K)
+    (h.rotate_left(5) ^ n as u64).wrapping_mul(K)
+}
+
+/// Eight bytes as a little-endian word.
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
 }
 
 fn fmix64(mut k: u64) -> u64 {

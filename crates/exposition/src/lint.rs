@@ -311,25 +311,36 @@ fn promlint(f: &Family<'_>, out: &mut Vec<LintProblem>) {
     }
 }
 
-/// A 64-bit fingerprint of a sample's name and label set, whatever the
-/// order of its labels; `skip` leaves out histogram and summary labels.
-fn fingerprint(name: &str, labels: &[Label<'_>], skip: bool, scratch: &mut Vec<usize>) -> u64 {
-    scratch.clear();
-    scratch.extend(
-        labels
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| !(skip && matches!(l.name, "le" | "quantile")))
-            .map(|(i, _)| i),
-    );
-    scratch.sort_unstable_by(|a, b| labels[*a].name.cmp(labels[*b].name));
+/// splitmix64's finaliser: spreads a hash so that sums of them do not cancel.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
-    name.hash(&mut h);
-    for &i in scratch.iter() {
-        labels[i].name.hash(&mut h);
-        labels[i].value.as_ref().hash(&mut h);
-    }
+    s.hash(&mut h);
     h.finish()
+}
+
+/// 64-bit fingerprints of a sample's series, whatever the order of its
+/// labels (a sum of mixed per-label hashes, so no sorting): with all labels
+/// (for duplicates), and without `le` and `quantile` (for cardinality).
+fn fingerprints(name: &str, labels: &[Label<'_>]) -> (u64, u64) {
+    let base = mix(hash_str(name));
+    let (mut all, mut skip) = (base, base);
+    for l in labels {
+        let mut h = FxHasher::default();
+        l.name.hash(&mut h);
+        l.value.as_ref().hash(&mut h);
+        let v = mix(h.finish());
+        all = all.wrapping_add(v);
+        if !matches!(l.name, "le" | "quantile") {
+            skip = skip.wrapping_add(v);
+        }
+    }
+    (all, skip)
 }
 
 fn same_series(a: &Sample<'_>, b: &Sample<'_>) -> bool {
@@ -346,16 +357,42 @@ fn same_series(a: &Sample<'_>, b: &Sample<'_>) -> bool {
 pub fn lint(exp: &Exposition<'_>, opts: &LintOptions) -> Lint {
     let mut problems = Vec::new();
     let mut cardinality = Vec::new();
-    let mut scratch = Vec::new();
     // Every sample by fingerprint; a shared fingerprint is compared in full,
     // so a hash collision never reports a false duplicate.
-    let mut seen: FxHashMap<u64, Vec<&Sample<'_>>> = FxHashMap::default();
+    let mut seen: FxHashMap<u64, &Sample<'_>> = FxHashMap::default();
+    // Samples whose fingerprint another, different series already holds.
+    let mut collided: Vec<&Sample<'_>> = Vec::new();
     for f in &exp.families {
         promlint(f, &mut problems);
+        // Cardinality: series that are not a histogram's or summary's parts.
+        // Counting by 64-bit fingerprint: a collision among a family's series
+        // is vanishingly unlikely and would only undercount by one.
+        let mut series: FxHashSet<u64> = FxHashSet::default();
+        let family = mix(hash_str(f.name));
         for s in &f.samples {
-            let key = fingerprint(s.name, &s.labels, false, &mut scratch);
-            let same = seen.entry(key).or_default();
-            if let Some(first) = same.iter().find(|o| same_series(o, s)) {
+            let (key, part) = fingerprints(s.name, &s.labels);
+            // The family's name stands for its samples' in the series count.
+            series.insert(
+                part.wrapping_sub(mix(hash_str(s.name)))
+                    .wrapping_add(family),
+            );
+            let first = match seen.entry(key) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(s);
+                    None
+                }
+                std::collections::hash_map::Entry::Occupied(o) if same_series(o.get(), s) => {
+                    Some(*o.get())
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    let earlier = collided.iter().find(|o| same_series(o, s)).copied();
+                    if earlier.is_none() {
+                        collided.push(s);
+                    }
+                    earlier
+                }
+            };
+            if let Some(first) = first {
                 let mut labels: Vec<(String, String)> = s
                     .labels
                     .iter()
@@ -373,17 +410,10 @@ pub fn lint(exp: &Exposition<'_>, opts: &LintOptions) -> Lint {
                         first.line
                     ),
                 });
-            } else {
-                same.push(s);
             }
         }
-        // Cardinality: series that are not a histogram's or summary's parts.
-        // Counting by 64-bit fingerprint: a collision among a family's series
-        // is vanishingly unlikely and would only undercount by one.
-        let mut series: FxHashSet<u64> = FxHashSet::default();
         let mut values: FxHashMap<&str, FxHashSet<&str>> = FxHashMap::default();
         for s in &f.samples {
-            series.insert(fingerprint(f.name, &s.labels, true, &mut scratch));
             for l in &s.labels {
                 if !matches!(l.name, "le" | "quantile") {
                     values.entry(l.name).or_default().insert(l.value.as_ref());

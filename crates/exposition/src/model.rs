@@ -225,6 +225,10 @@ pub const INLINE_LABELS: usize = 4;
 /// A sample's labels in the order written: up to [`INLINE_LABELS`] of them
 /// in the sample itself, more in a `Vec`. It dereferences to `[Label]`.
 ///
+/// Unlike `smallvec::SmallVec`, which has a `Drop` of its own, this is plain
+/// fields: an [`Exposition`] may still be dropped after the text it borrows
+/// from, as when it held `Vec`s.
+///
 /// ```
 /// use std::borrow::Cow;
 /// use relman_exposition::{Label, Labels};

@@ -67,13 +67,13 @@ pub(crate) fn eq_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// [`eq_bytes`] for strings.
-#[inline]
+#[inline(always)]
 pub(crate) fn eq_str(a: &str, b: &str) -> bool {
     eq_bytes(a.as_bytes(), b.as_bytes())
 }
 
 /// `s.strip_prefix(prefix)`, with [`eq_bytes`].
-#[inline]
+#[inline(always)]
 pub(crate) fn strip_prefix<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
     let n = prefix.len();
     if s.len() >= n && eq_bytes(&s.as_bytes()[..n], prefix.as_bytes()) {
