@@ -94,6 +94,36 @@ pub async fn collect_fleet(fleet: &Fleet, limits: &Limits) -> FleetEvidence {
     }
 }
 
+/// The files of a repo with one of `exts`, walked the way users expect
+/// (what Git ignores and hidden folders are skipped), each at most
+/// `max_bytes`, with how each is shown in messages (`location/rel/path`).
+pub(crate) fn repo_files<'a>(
+    root: &'a std::path::Path,
+    location: &'a str,
+    exts: &'a [&'a str],
+    max_bytes: u64,
+) -> impl Iterator<Item = (std::path::PathBuf, String)> + 'a {
+    ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .max_filesize(Some(max_bytes))
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .filter(move |p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.contains(&e))
+        })
+        .map(move |p| {
+            let rel = p.strip_prefix(root).unwrap_or(&p);
+            let shown = format!("{location}/{}", rel.to_string_lossy().replace('\\', "/"));
+            (p, shown)
+        })
+}
+
 /// A path as text with `.` and `..` folded, for stripping from messages.
 pub(crate) fn normalize_display(p: &std::path::Path) -> String {
     let mut out = std::path::PathBuf::new();

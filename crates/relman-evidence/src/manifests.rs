@@ -29,44 +29,16 @@ pub(crate) struct YamlFacts {
 pub(crate) fn scan(root: &Path, location: &str, service: &str) -> YamlFacts {
     let mut out = YamlFacts::default();
     let facts = &mut out.metrics_ports;
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .max_filesize(Some(MAX_MANIFEST_BYTES))
-        .build();
-    for entry in walker {
-        let Ok(entry) = entry else { continue };
-        let path = entry.path();
-        let is_yaml = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e == "yaml" || e == "yml");
-        if !is_yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
+    for (path, shown) in crate::repo_files(root, location, &["yaml", "yml"], MAX_MANIFEST_BYTES) {
         if facts.files_read >= MAX_FILES {
             break;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let shown = format!("{location}/{}", rel.to_string_lossy().replace('\\', "/"));
-        let bytes = match std::fs::File::open(path).and_then(|f| {
-            use std::io::Read;
-            let mut buf = Vec::new();
-            f.take(MAX_MANIFEST_BYTES).read_to_end(&mut buf)?;
-            Ok(buf)
-        }) {
-            Ok(b) => b,
+        let text = match crate::read_text(&path, MAX_MANIFEST_BYTES) {
+            Ok(t) => t,
             Err(e) => {
-                facts
-                    .unreadable
-                    .push((shown, crate::metrics::io_message(&e)));
+                facts.unreadable.push((shown, e));
                 continue;
             }
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
-            facts.unreadable.push((shown, "not UTF-8 text".into()));
-            continue;
         };
         if text.contains("{{") {
             continue;

@@ -41,25 +41,11 @@ impl TfFile {
 pub(crate) fn read_all(root: &Path, location: &str) -> (Vec<TfFile>, Vec<(String, String)>) {
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .max_filesize(Some(MAX_TF_BYTES))
-        .build();
-    for entry in walker.flatten() {
-        let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("tf")
-            || !entry.file_type().is_some_and(|t| t.is_file())
-        {
-            continue;
-        }
+    for (path, shown) in crate::repo_files(root, location, &["tf"], MAX_TF_BYTES) {
         if files.len() + unreadable.len() >= MAX_FILES {
             break;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let shown = format!("{location}/{}", rel.to_string_lossy().replace('\\', "/"));
-        let text = match crate::read_text(path, MAX_TF_BYTES) {
+        let text = match crate::read_text(&path, MAX_TF_BYTES) {
             Ok(t) => t,
             Err(e) => {
                 unreadable.push((shown, e));
