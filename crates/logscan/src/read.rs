@@ -60,27 +60,8 @@ pub(crate) fn scan_path(path: &Path, opts: &Options) -> Scan {
     // file still being written cannot keep the scan going for ever. Other
     // files (pipes, devices) are read to their end.
     let limit = if meta.is_file() { meta.len() } else { u64::MAX };
-    let mut raw = BufReader::with_capacity(READ_BUFFER, file.take(limit));
-    let gzip = match starts_gzip(&mut raw) {
-        Ok(gzip) => gzip,
-        Err(e) => {
-            scan.complete = false;
-            scan.issue(
-                IssueKind::Unreadable,
-                0,
-                format!("cannot read {source}: {e}"),
-            );
-            return scan;
-        }
-    };
-    if gzip {
-        let decoder = BufReader::with_capacity(READ_BUFFER, MultiGzDecoder::new(raw));
-        scan_into(decoder, &mut scan, opts, true);
-    } else {
-        scan_into(raw, &mut scan, opts, false);
-    }
-    scan.finish();
-    scan
+    let raw = BufReader::with_capacity(READ_BUFFER, file.take(limit));
+    scan_reader(raw, &source, opts)
 }
 
 /// Whether the input starts with gzip's magic number; nothing is consumed.
