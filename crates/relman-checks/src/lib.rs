@@ -18,6 +18,7 @@ pub mod foundation;
 pub mod observability;
 pub mod registry;
 pub mod resilience;
+pub mod security;
 
 #[cfg(test)]
 mod testing;

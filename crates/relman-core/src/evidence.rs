@@ -15,6 +15,8 @@ pub struct FleetEvidence {
 #[derive(Debug, Clone, Default)]
 pub struct ServiceEvidence {
     pub repo: RepoEvidence,
+    /// SARIF reports named by `security_reports` (S-6).
+    pub security_reports: Vec<SecurityReport>,
     pub metrics: MetricsEvidence,
     pub logs: LogsEvidence,
 }
@@ -64,6 +66,12 @@ pub struct RepoFacts {
     pub metrics_ports: MetricsPortFacts,
     /// Log retention configured in the repo (Terraform, Loki).
     pub log_retention: LogRetentionFacts,
+    /// Secrets committed to the repo (S-3).
+    pub secrets: crate::secrets::SecretFacts,
+    /// Kubernetes manifests and Helm charts (S-2, S-4, D-5).
+    pub k8s: crate::k8s::K8sFacts,
+    /// Terraform and IAM policy files (S-2, S-4, S-5).
+    pub cloud: crate::cloud::CloudFacts,
 }
 
 /// A file or folder named in a descriptor, and what was found there.
@@ -288,4 +296,33 @@ pub struct PrometheusFacts {
     pub retention_size: Option<String>,
     /// The version from `/api/v1/status/buildinfo`, when it answers.
     pub version: Option<String>,
+}
+
+/// One SARIF report named by `security_reports` (S-6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityReport {
+    /// As shown in messages (relative to the fleet directory).
+    pub location: String,
+    pub read: Result<SarifFacts, String>,
+}
+
+/// What a SARIF report holds, reduced to what S-6 judges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SarifFacts {
+    /// The tools that produced the runs (`Trivy`, `Semgrep`...).
+    pub tools: Vec<String>,
+    pub results: Vec<SarifResult>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SarifResult {
+    pub tool: String,
+    pub rule_id: String,
+    /// `error`, `warning`, `note` or `none` (SARIF's default is `warning`).
+    pub level: String,
+    /// The rule's or result's `security-severity`, when given.
+    pub security_severity: Option<f64>,
+    pub message: String,
+    /// The first location, as `uri:line` when known.
+    pub location: Option<String>,
 }

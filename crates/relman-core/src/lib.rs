@@ -5,11 +5,14 @@
 //! strings (YAML, dates, durations) but never opens a file or a socket, so
 //! that everything built on it stays testable on plain values.
 
+pub mod cloud;
 pub mod evidence;
 pub mod finding;
 pub mod fleet;
+pub mod k8s;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod time;
 pub mod yaml;
 

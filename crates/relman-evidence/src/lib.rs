@@ -84,6 +84,7 @@ pub async fn collect_service(
         repo,
         metrics,
         logs,
+        security_reports: Vec::new(),
     }
 }
 

@@ -76,6 +76,7 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         runbooks,
         metrics_ports,
         log_retention,
+        ..RepoFacts::default()
     })
 }
 

@@ -126,8 +126,7 @@ mod tests {
                 state,
             }),
             runbooks: None,
-            metrics_ports: Default::default(),
-            log_retention: Default::default(),
+            ..RepoFacts::default()
         })
     }
 

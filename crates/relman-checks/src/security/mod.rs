@@ -1,0 +1,2 @@
+//! Security (S-1..S-6): what the repo, its manifests, its Terraform and the
+//! security tools' reports say about exposure, secrets and privileges.
