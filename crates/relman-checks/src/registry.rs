@@ -1,7 +1,7 @@
 //! The list of every check. Adding a check is one file and one line here.
 
 use crate::{CheckMeta, FleetCheck, ServiceCheck};
-use crate::{design, foundation, observability, resilience};
+use crate::{design, foundation, observability, resilience, security};
 
 /// Checks judged once for the fleet.
 pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
@@ -26,6 +26,8 @@ pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &observability::o9_availability_latency::AvailabilityLatency,
     &resilience::r1_slo_margin::SloMargin,
     &resilience::r2_internal_slo::InternalSlo,
+    &security::s3_secrets::SecretsInRepo,
+    &security::s6_security_tools::SecurityToolFindings,
 ];
 
 /// Every check's metadata, fleet checks first.
@@ -72,6 +74,8 @@ mod tests {
                 "O-9 availability-latency",
                 "R-1 slo-margin",
                 "R-2 internal-slo",
+                "S-3 secrets-in-repo",
+                "S-6 security-tool-findings",
             ]
         );
     }

@@ -210,6 +210,8 @@ pub struct Service {
     pub docs: Docs,
     pub open_source: Option<OpenSource>,
     pub security_reports: Vec<FleetPath>,
+    /// S-3: the repo's baseline of accepted secrets, relative to the repo.
+    pub secrets_baseline: Option<String>,
     pub origin: Origin,
 }
 
@@ -480,6 +482,7 @@ impl Service {
             docs: Docs::default(),
             open_source: None,
             security_reports: Vec::new(),
+            secrets_baseline: None,
             origin: Origin::new(format!("services/{name}.yaml")),
         }
     }

@@ -15,6 +15,8 @@ pub struct SecretFacts {
     pub baseline_problems: Vec<String>,
     /// The baseline file read, when there is one.
     pub baseline: Option<String>,
+    /// Baseline entries that match no secret any more, as messages.
+    pub stale_baseline: Vec<String>,
 }
 
 /// One secret.

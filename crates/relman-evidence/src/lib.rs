@@ -13,12 +13,13 @@ mod manifests;
 pub mod metrics;
 mod prometheus;
 mod repo;
+pub mod sarif;
 mod terraform;
 
 use std::time::Duration;
 
 use futures::StreamExt;
-use relman_core::evidence::{FleetEvidence, ServiceEvidence};
+use relman_core::evidence::{FleetEvidence, RepoEvidence, ServiceEvidence};
 use relman_core::fleet::{Fleet, Service};
 
 /// Bounds on collection.
@@ -34,6 +35,8 @@ pub struct Limits {
     pub max_body_bytes: u64,
     /// Redirects followed by a scrape.
     pub max_redirects: usize,
+    /// The longest a repo scan (files, secrets, manifests, Terraform) may take.
+    pub repo_scan_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -44,6 +47,7 @@ impl Default for Limits {
             connect_timeout: Duration::from_secs(3),
             max_body_bytes: 32 * 1024 * 1024,
             max_redirects: 5,
+            repo_scan_timeout: Duration::from_secs(300),
         }
     }
 }
@@ -75,17 +79,23 @@ pub async fn collect_service(
     scraper: Option<&metrics::Scraper>,
     limits: &Limits,
 ) -> ServiceEvidence {
-    let (repo, metrics, logs) = futures::join!(
+    let (repo, metrics, logs, security_reports) = futures::join!(
         repo::collect(service, limits),
         metrics::collect(service, scraper, limits),
-        logs::collect(_fleet, service)
+        logs::collect(_fleet, service),
+        sarif::collect(service, limits)
     );
     ServiceEvidence {
         repo,
         metrics,
         logs,
-        security_reports: Vec::new(),
+        security_reports,
     }
+}
+
+/// Collect a service's repo alone (`relman scan`).
+pub async fn collect_repo(service: &Service, limits: &Limits) -> RepoEvidence {
+    repo::collect(service, limits).await
 }
 
 /// Collect what is observed about the fleet as a whole.

@@ -62,12 +62,15 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
             },
         )
     });
-    let (metrics_ports, log_retention) = match timeout(limits.timeout, scan).await {
+    let (metrics_ports, log_retention) = match timeout(limits.repo_scan_timeout, scan).await {
         Ok(Ok(facts)) => facts,
         Ok(Err(e)) => failed(&location, format!("the repo scan failed: {e}")),
         Err(_) => failed(
             &location,
-            format!("the repo scan timed out after {:?}", limits.timeout),
+            format!(
+                "the repo scan timed out after {:?}",
+                limits.repo_scan_timeout
+            ),
         ),
     };
     RepoEvidence::Present(RepoFacts {
@@ -177,6 +180,7 @@ mod tests {
             },
             open_source: None,
             security_reports: Vec::new(),
+            secrets_baseline: None,
             origin: Origin::new("services/a.yaml"),
         }
     }

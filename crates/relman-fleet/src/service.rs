@@ -29,6 +29,7 @@ const FIELDS: &[&str] = &[
     "docs",
     "open_source",
     "security_reports",
+    "secrets_baseline",
 ];
 
 /// Load one descriptor; on any problem, all of its problems.
@@ -157,6 +158,9 @@ fn parse(root: &Path, cx: &mut Ctx, doc: &Node, stem: &str) -> Option<Service> {
         .into_iter()
         .map(|r| files::resolve(root, &file, &r))
         .collect();
+    let secrets_baseline = cx
+        .get(doc, "secrets_baseline")
+        .and_then(|n| cx.text(n, "secrets_baseline"));
 
     Some(Service {
         name: name?,
@@ -173,6 +177,7 @@ fn parse(root: &Path, cx: &mut Ctx, doc: &Node, stem: &str) -> Option<Service> {
         docs,
         open_source,
         security_reports,
+        secrets_baseline,
         origin: cx.origin.clone(),
     })
 }
@@ -343,4 +348,7 @@ open_source: true            # D-3: true, or a sentence saying why not
 
 # S-6: SARIF reports from security tools (trivy, grype, stackrox...).
 security_reports: []
+
+# S-3: secrets accepted for a while, relative to the repo (the default).
+# secrets_baseline: .relman-baseline.yaml
 "#;

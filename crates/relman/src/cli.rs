@@ -34,6 +34,15 @@ pub enum Command {
     /// something does, 2 when the fleet directory has problems (they are
     /// printed on stderr; the services that could be read are still audited).
     Audit(AuditArgs),
+    /// Scan a repository checkout for the repository rules: secrets (S-3),
+    /// public exposure (S-2), network policies and security groups (S-4),
+    /// IAM (S-5), the database connection budget (D-5), the metrics port
+    /// (O-7) and log retention (O-5), from its files, Kubernetes manifests,
+    /// Helm charts, Terraform and IAM policy JSON.
+    ///
+    /// Exit status: 0 when nothing at or above --fail-on is found, 1 when
+    /// something is, 2 when PATH cannot be read or the flags are wrong.
+    Scan(ScanArgs),
     /// Check a fleet directory's files without auditing it.
     ///
     /// Prints every problem with file, line, column and field, and exits 2
@@ -72,6 +81,65 @@ pub enum Command {
     /// Work with log files.
     #[command(subcommand)]
     Logs(LogsCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    Table,
+    /// `{"schema": "relman.scan/v1", "findings": [...]}`.
+    Json,
+    /// SARIF 2.1.0, for code scanning dashboards.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The repository checkout to scan.
+    pub path: PathBuf,
+    /// Output format on stdout.
+    #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Only these rules (repeatable), e.g. --rule S-3.
+    #[arg(long = "rule", short = 'r', value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Exit 1 when a finding has this status or worse.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
+    /// List unverified findings in the table too.
+    #[arg(long)]
+    pub all: bool,
+    /// The service's name, as its Kubernetes labels and log streams use it
+    /// (default: the folder's name).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// The service is meant to be reached from the internet (S-2, S-4).
+    #[arg(long)]
+    pub public: bool,
+    /// The service is not critical (O-5 asks 7 days of logs instead of 30).
+    #[arg(long)]
+    pub non_critical: bool,
+    /// The connections the database allows the service (D-5).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<u64>,
+    /// The connection pool per replica, when the manifests do not say (D-5).
+    #[arg(long, value_name = "N")]
+    pub pool_size: Option<u64>,
+    /// The secrets baseline, relative to PATH (default: .relman-baseline.yaml when present).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// Add every secret found and not yet accepted to this baseline file
+    /// (relative to PATH), with --reason and --expires.
+    #[arg(long, value_name = "FILE", requires_all = ["reason", "expires"])]
+    pub write_baseline: Option<String>,
+    /// Why the secrets written by --write-baseline may stay.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Until when the secrets written by --write-baseline may stay (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// Seconds the whole scan may take.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

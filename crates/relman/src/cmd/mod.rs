@@ -6,6 +6,7 @@ mod init;
 mod logs;
 mod metrics;
 mod rules;
+mod scan;
 mod validate;
 
 use anyhow::Result;
@@ -16,6 +17,7 @@ use crate::cli::{Cli, Command, InitCommand, LogsCommand, MetricsCommand};
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit::run(&args, cli.color),
+        Command::Scan(args) => scan::run(&args, cli.color),
         Command::Validate { fleet } => validate::run(&fleet),
         Command::Rules {
             category,
