@@ -8,12 +8,15 @@
 //! read becomes a value saying so (with the path or URL and the error). A
 //! collector never panics and never stops the collection of other services.
 
+mod iam;
 mod logs;
 mod manifests;
 pub mod metrics;
 mod prometheus;
 mod repo;
 mod terraform;
+
+pub use terraform::scan_cloud;
 
 use std::time::Duration;
 
