@@ -687,9 +687,9 @@ pub(crate) fn policy_file(shown: &str, text: &str) -> Result<Option<Policy>, Pro
 /// Every IAM policy JSON file of the repo (blocking).
 pub(crate) fn read_files(root: &Path, location: &str) -> JsonPolicies {
     let mut out = JsonPolicies::default();
-    for (n, (path, shown)) in
-        crate::repo_files(root, location, &["json"], MAX_JSON_BYTES).enumerate()
-    {
+    let mut paths: Vec<_> = crate::repo_files(root, location, &["json"], MAX_JSON_BYTES).collect();
+    paths.sort_by(|a, b| a.1.cmp(&b.1));
+    for (n, (path, shown)) in paths.into_iter().enumerate() {
         if n >= MAX_FILES {
             break;
         }

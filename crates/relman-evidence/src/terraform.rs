@@ -74,7 +74,10 @@ impl TfProblem {
 pub(crate) fn read_all(root: &Path, location: &str) -> (Vec<TfFile>, Vec<TfProblem>) {
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
-    for (path, shown) in crate::repo_files(root, location, &["tf"], MAX_TF_BYTES) {
+    // Sorted, so that findings come in the same order on every machine.
+    let mut paths: Vec<_> = crate::repo_files(root, location, &["tf"], MAX_TF_BYTES).collect();
+    paths.sort_by(|a, b| a.1.cmp(&b.1));
+    for (path, shown) in paths {
         if files.len() + unreadable.len() >= MAX_FILES {
             break;
         }
