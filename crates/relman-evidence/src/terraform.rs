@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::template::Element;
+use hcl_edit::{Decorate, Span};
 use relman_core::cloud::{
     CloudFacts, Compute, Effect, Exposure, ExposureKind, IngressRule, Place, Policy, PolicyForm,
     Problem, Resource, Statement, TfValue,
@@ -324,9 +324,11 @@ impl Lit {
     }
 }
 
-/// An expression as written, for messages.
+/// An expression as written, for messages, without the comments around it.
 pub(crate) fn text(expr: &Expression) -> String {
-    expr.to_string().trim().to_string()
+    let mut bare = expr.clone();
+    bare.decor_mut().clear();
+    bare.to_string().trim().to_string()
 }
 
 /// Variable defaults and locals, to resolve `var.x` and `local.x`.
@@ -764,7 +766,13 @@ impl Extract<'_> {
 
     fn resource(&mut self, f: &TfFile, kind: &str, name: &str, b: &Block) {
         let address = format!("{kind}.{name}");
-        if IAM_USER_KINDS.contains(&kind) {
+        // `aws_iam_policy_attachment` and `aws_iam_group_membership` equip
+        // users when they list some.
+        let lists_users = matches!(
+            kind,
+            "aws_iam_policy_attachment" | "aws_iam_group_membership"
+        ) && names_something(&b.body, "users");
+        if IAM_USER_KINDS.contains(&kind) || lists_users {
             self.facts.iam_users.push(f.resource(kind, name, b));
         }
         if POLICY_KINDS.contains(&kind) {
@@ -1529,8 +1537,8 @@ resource "aws_security_group" "web" {
     ipv6_cidr_blocks = ["::/0"]
   }
   ingress {
-    from_port   = local.ssh
-    to_port     = local.ssh
+    from_port   = local.ssh # SSH
+    to_port     = /* SSH */ local.ssh
     protocol    = "tcp"
     cidr_blocks = var.office
   }
@@ -1540,7 +1548,9 @@ resource "aws_security_group" "web" {
       from_port   = ingress.value.port
       to_port     = ingress.value.port
       protocol    = "tcp"
-      cidr_blocks = [var.allowed_cidr]
+      cidr_blocks = [
+        var.allowed_cidr, # the office
+      ]
     }
   }
 }
@@ -1604,8 +1614,8 @@ resource "aws_vpc_security_group_ingress_rule" "pg" {
                 "aws_security_group.web [aws_security_group.web] tcp 443-443 0.0.0.0/0,::/0 @11:3",
                 "aws_security_group.web [aws_security_group.web] tcp 22-22 10.1.0.0/16,10.2.0.0/16 @18:3",
                 "aws_security_group.web [aws_security_group.web] tcp ?ingress.value.port-?ingress.value.port ?var.allowed_cidr @26:5",
-                "aws_security_group_rule.all [aws_security_group.web] -1 0-0 0.0.0.0/0 @35:1",
-                "aws_vpc_security_group_ingress_rule.pg [aws_security_group.web] tcp 5432-5432 0.0.0.0/0 @53:1",
+                "aws_security_group_rule.all [aws_security_group.web] -1 0-0 0.0.0.0/0 @37:1",
+                "aws_vpc_security_group_ingress_rule.pg [aws_security_group.web] tcp 5432-5432 0.0.0.0/0 @55:1",
             ]
         );
         assert!(facts.ingress[3].all_protocols());
@@ -1751,6 +1761,14 @@ resource "aws_iam_user_policy_attachment" "ci" {
 resource "aws_iam_role" "app" {
   name = "app"
 }
+resource "aws_iam_policy_attachment" "roles_only" {
+  roles      = [aws_iam_role.app.name]
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_iam_policy_attachment" "with_users" {
+  users      = ["alice"]
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
 "#,
         );
         let users: Vec<String> = facts
@@ -1763,7 +1781,8 @@ resource "aws_iam_role" "app" {
             [
                 "aws_iam_user.ci @1",
                 "aws_iam_access_key.ci @4",
-                "aws_iam_user_policy_attachment.ci @7"
+                "aws_iam_user_policy_attachment.ci @7",
+                "aws_iam_policy_attachment.with_users @18",
             ]
         );
         assert_eq!(facts.iam_roles, 1);

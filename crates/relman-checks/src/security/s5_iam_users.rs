@@ -11,7 +11,7 @@ static META: CheckMeta = CheckMeta {
     id: "iam-users",
     severity: Severity::Medium,
     title: "IAM roles, not IAM users",
-    what: "Fails for every IAM user the repo's Terraform declares or equips: `aws_iam_user`, `aws_iam_access_key`, `aws_iam_user_policy`, `aws_iam_user_policy_attachment`, `aws_iam_user_group_membership`, `aws_iam_user_login_profile`, `aws_iam_user_ssh_key`. Terraform with roles only passes.",
+    what: "Fails for every IAM user the repo's Terraform declares or equips: `aws_iam_user`, `aws_iam_access_key`, `aws_iam_user_policy`, `aws_iam_user_policy_attachment`, `aws_iam_user_group_membership`, `aws_iam_user_login_profile`, `aws_iam_user_ssh_key`, and `aws_iam_policy_attachment` / `aws_iam_group_membership` that list `users`. Terraform with roles only passes.",
     why: "An IAM user has long-lived credentials: access keys end up in CI variables, laptops and repositories, and keep working until someone rotates them. A role hands out short-lived credentials to whatever assumes it (an instance, a pod through IRSA, CI through OIDC), so there is nothing to leak for long.",
     fix: "Use an IAM role: an instance profile for EC2, IRSA for Kubernetes pods, an OIDC identity provider for CI (GitHub Actions, GitLab). Remove the user, its access keys and its policies.",
 };
@@ -25,6 +25,8 @@ fn what(kind: &str) -> &'static str {
         "aws_iam_user_group_membership" => "puts an IAM user in groups in",
         "aws_iam_user_login_profile" => "gives an IAM user a console password in",
         "aws_iam_user_ssh_key" => "gives an IAM user an SSH key in",
+        "aws_iam_policy_attachment" => "attaches a policy to IAM users in",
+        "aws_iam_group_membership" => "puts IAM users in a group in",
         _ => "equips an IAM user in",
     }
 }
