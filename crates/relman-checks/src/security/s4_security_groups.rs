@@ -35,6 +35,16 @@ fn ports(r: &IngressRule) -> String {
     }
 }
 
+/// `an ingress block of aws_security_group.web`, or
+/// `aws_security_group_rule.ssh (aws_security_group.web)`.
+fn rule_name(r: &IngressRule) -> String {
+    if r.address == r.group {
+        format!("an ingress block of {}", r.address)
+    } else {
+        format!("{} ({})", r.address, r.group)
+    }
+}
+
 fn is_icmp(p: &str) -> bool {
     matches!(p, "icmp" | "icmpv6" | "1" | "58")
 }
@@ -75,9 +85,8 @@ impl ServiceCheck for SecurityGroupIngress {
             if world.is_empty() {
                 if let Some(var) = unknown.first() {
                     out.unverified(format!(
-                        "{} of {} allows {} from {var}, which has no literal value ({where_})",
-                        r.address,
-                        r.group,
+                        "{} allows {} from {var}, which has no literal value ({where_})",
+                        rule_name(r),
                         ports(r)
                     ))
                     .at(at(&r.at))
@@ -89,8 +98,8 @@ impl ServiceCheck for SecurityGroupIngress {
             if r.all_protocols() {
                 bad = true;
                 out.fail(format!(
-                    "{} of {} opens all ports and protocols to {sources} ({where_})",
-                    r.address, r.group
+                    "{} opens all ports and protocols to {sources} ({where_})",
+                    rule_name(r)
                 ))
                 .at(at(&r.at));
                 continue;
@@ -99,8 +108,8 @@ impl ServiceCheck for SecurityGroupIngress {
                 TfValue::Known(p) => p.to_ascii_lowercase(),
                 TfValue::Unresolved(var) => {
                     out.unverified(format!(
-                        "{} of {} is open to {sources} with protocol {var}, which has no literal value ({where_})",
-                        r.address, r.group
+                        "{} is open to {sources} with protocol {var}, which has no literal value ({where_})",
+                        rule_name(r)
                     ))
                     .at(at(&r.at))
                     .fix(format!("Give `{var}` a default in the repo, or write the protocol literally."));
@@ -109,8 +118,8 @@ impl ServiceCheck for SecurityGroupIngress {
             };
             if is_icmp(&protocol) {
                 out.warn(format!(
-                    "{} of {} lets {sources} send ICMP ({where_})",
-                    r.address, r.group
+                    "{} lets {sources} send ICMP ({where_})",
+                    rule_name(r)
                 ))
                 .at(at(&r.at))
                 .fix("Allow ICMP only from the networks that need to ping or trace the machines.");
@@ -120,8 +129,8 @@ impl ServiceCheck for SecurityGroupIngress {
                 (TfValue::Known(a), TfValue::Known(b)) => (*a, *b),
                 (TfValue::Unresolved(var), _) | (_, TfValue::Unresolved(var)) => {
                     out.unverified(format!(
-                        "{} of {} is open to {sources} on a port from {var}, which has no literal value ({where_})",
-                        r.address, r.group
+                        "{} is open to {sources} on a port from {var}, which has no literal value ({where_})",
+                        rule_name(r)
                     ))
                     .at(at(&r.at))
                     .fix(format!("Give `{var}` a default in the repo, or write the port literally."));
@@ -131,18 +140,16 @@ impl ServiceCheck for SecurityGroupIngress {
             let web_only = from <= to && (from..=to).all(|p| p == 80 || p == 443);
             if web_only && public {
                 out.pass(format!(
-                    "{} of {} opens {} to {sources} for a public service ({where_})",
-                    r.address,
-                    r.group,
+                    "{} opens {} to {sources} for a public service ({where_})",
+                    rule_name(r),
                     ports(r)
                 ))
                 .at(at(&r.at));
             } else if web_only {
                 bad = true;
                 out.fail(format!(
-                    "{} of {} opens {} to {sources}, but the service is not declared public ({where_})",
-                    r.address,
-                    r.group,
+                    "{} opens {} to {sources}, but the service is not declared public ({where_})",
+                    rule_name(r),
                     ports(r)
                 ))
                 .at(at(&r.at))
@@ -150,9 +157,8 @@ impl ServiceCheck for SecurityGroupIngress {
             } else {
                 bad = true;
                 out.fail(format!(
-                    "{} of {} opens {} to {sources} ({where_})",
-                    r.address,
-                    r.group,
+                    "{} opens {} to {sources} ({where_})",
+                    rule_name(r),
                     ports(r)
                 ))
                 .at(at(&r.at));
@@ -283,21 +289,29 @@ mod tests {
         let out = judge(false, vec![web()], vec![]);
         assert_eq!(
             render(&out),
-            "fail: aws_security_group.web of aws_security_group.web opens port 443/tcp to 0.0.0.0/0 and ::/0, but the service is not declared public (repos/a/sg.tf:12) [repos/a/sg.tf:12:3]"
+            "fail: an ingress block of aws_security_group.web opens port 443/tcp to 0.0.0.0/0 and ::/0, but the service is not declared public (repos/a/sg.tf:12) [repos/a/sg.tf:12:3]"
         );
         let out = judge(true, vec![rule("tcp", 22, 22, &["0.0.0.0/0"])], vec![]);
         assert_eq!(
             out[0].message,
-            "aws_security_group.web of aws_security_group.web opens port 22/tcp to 0.0.0.0/0 (repos/a/sg.tf:12)"
+            "an ingress block of aws_security_group.web opens port 22/tcp to 0.0.0.0/0 (repos/a/sg.tf:12)"
         );
         assert_eq!(statuses(&out), [Status::Fail]);
+        let mut rdp = rule("tcp", 3389, 3389, &["0.0.0.0/0"]);
+        rdp.address = "aws_security_group_rule.rdp".into();
+        rdp.group = "aws_security_group.app".into();
+        let out = judge(true, vec![rdp], vec![]);
+        assert_eq!(
+            out[0].message,
+            "aws_security_group_rule.rdp (aws_security_group.app) opens port 3389/tcp to 0.0.0.0/0 (repos/a/sg.tf:12)"
+        );
         // A range holding 80 and 443 holds other ports too.
         let out = judge(true, vec![rule("tcp", 80, 443, &["0.0.0.0/0"])], vec![]);
         assert_eq!(statuses(&out), [Status::Fail]);
         let out = judge(true, vec![rule("-1", 0, 0, &["0.0.0.0/0"])], vec![]);
         assert_eq!(
             out[0].message,
-            "aws_security_group.web of aws_security_group.web opens all ports and protocols to 0.0.0.0/0 (repos/a/sg.tf:12)"
+            "an ingress block of aws_security_group.web opens all ports and protocols to 0.0.0.0/0 (repos/a/sg.tf:12)"
         );
         let out = judge(false, vec![rule("icmp", -1, -1, &["0.0.0.0/0"])], vec![]);
         assert_eq!(statuses(&out), [Status::Warn, Status::Pass]);
@@ -313,7 +327,7 @@ mod tests {
         assert_eq!(statuses(&out), [Status::Unverified, Status::Pass]);
         assert_eq!(
             out[0].message,
-            "aws_security_group.web of aws_security_group.web allows port 22/tcp from var.allowed_cidr, which has no literal value (repos/a/sg.tf:12)"
+            "an ingress block of aws_security_group.web allows port 22/tcp from var.allowed_cidr, which has no literal value (repos/a/sg.tf:12)"
         );
         let mut r = rule("tcp", 0, 0, &["0.0.0.0/0"]);
         r.from_port = TfValue::Unresolved("var.port".into());
