@@ -26,7 +26,11 @@ pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &observability::o9_availability_latency::AvailabilityLatency,
     &resilience::r1_slo_margin::SloMargin,
     &resilience::r2_internal_slo::InternalSlo,
+    &security::s2_cloud_exposure::CloudPublicExposure,
     &security::s3_secrets::SecretsInRepo,
+    &security::s4_security_groups::SecurityGroupIngress,
+    &security::s5_iam_users::IamUsers,
+    &security::s5_least_privilege::IamLeastPrivilege,
     &security::s6_security_tools::SecurityToolFindings,
 ];
 
@@ -74,7 +78,11 @@ mod tests {
                 "O-9 availability-latency",
                 "R-1 slo-margin",
                 "R-2 internal-slo",
+                "S-2 cloud-public-exposure",
                 "S-3 secrets-in-repo",
+                "S-4 security-group-ingress",
+                "S-5 iam-users",
+                "S-5 iam-least-privilege",
                 "S-6 security-tool-findings",
             ]
         );

@@ -8,6 +8,7 @@
 //! read becomes a value saying so (with the path or URL and the error). A
 //! collector never panics and never stops the collection of other services.
 
+mod iam;
 mod logs;
 mod manifests;
 pub mod metrics;
@@ -15,6 +16,8 @@ mod prometheus;
 mod repo;
 pub mod sarif;
 mod terraform;
+
+pub use terraform::scan_cloud;
 
 use std::time::Duration;
 

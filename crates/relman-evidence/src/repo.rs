@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use relman_core::cloud::{CloudFacts, Place, Problem};
 use relman_core::evidence::{
     FileFact, FileState, LogRetentionFacts, MetricsPortFacts, RepoEvidence, RepoFacts,
 };
@@ -54,15 +55,18 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         let (tf, tf_unreadable) = crate::terraform::read_all(&root, &shown);
         let mut sources = crate::terraform::log_retention(&tf);
         sources.extend(yaml.loki);
+        let cloud = crate::terraform::cloud_facts(&root, &shown, &tf, &tf_unreadable);
         (
             yaml.metrics_ports,
             LogRetentionFacts {
                 sources,
-                unreadable: tf_unreadable,
+                unreadable: tf_unreadable.iter().map(|p| p.as_pair()).collect(),
             },
+            cloud,
         )
     });
-    let (metrics_ports, log_retention) = match timeout(limits.repo_scan_timeout, scan).await {
+    let (metrics_ports, log_retention, cloud) = match timeout(limits.repo_scan_timeout, scan).await
+    {
         Ok(Ok(facts)) => facts,
         Ok(Err(e)) => failed(&location, format!("the repo scan failed: {e}")),
         Err(_) => failed(
@@ -79,19 +83,31 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         runbooks,
         metrics_ports,
         log_retention,
+        cloud,
         ..RepoFacts::default()
     })
 }
 
-fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts) {
+fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts, CloudFacts) {
     (
         MetricsPortFacts {
             unreadable: vec![(location.to_string(), why.clone())],
             ..MetricsPortFacts::default()
         },
         LogRetentionFacts {
-            unreadable: vec![(location.to_string(), why)],
+            unreadable: vec![(location.to_string(), why.clone())],
             ..LogRetentionFacts::default()
+        },
+        CloudFacts {
+            problems: vec![Problem {
+                at: Place {
+                    file: location.to_string(),
+                    line: 0,
+                    column: 0,
+                },
+                message: why,
+            }],
+            ..CloudFacts::default()
         },
     )
 }

@@ -49,7 +49,10 @@ resource "aws_iam_role_policy" "legacy_reports" {
 }
 
 variable "vpc_id" { type = string }
-variable "vpc_cidr" { type = string }
+variable "vpc_cidr" {
+  type    = string
+  default = "10.20.0.0/16"
+}
 variable "portal_security_group_id" { type = string }
 variable "oidc_provider_arn" { type = string }
 

@@ -41,5 +41,6 @@ variable "vpc_id" {
 }
 
 variable "vpc_cidr" {
-  type = string
+  type    = string
+  default = "10.20.0.0/16"
 }

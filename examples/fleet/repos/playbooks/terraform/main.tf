@@ -34,7 +34,8 @@ data "terraform_remote_state" "platform" {
 
 locals {
   vpc_id            = data.terraform_remote_state.platform.outputs.vpc_id
-  vpc_cidr          = data.terraform_remote_state.platform.outputs.vpc_cidr
+  # The production VPC; written out so that reviews can read it.
+  vpc_cidr          = "10.20.0.0/16"
   oidc_provider_arn = data.terraform_remote_state.platform.outputs.oidc_provider_arn
   oidc_provider     = data.terraform_remote_state.platform.outputs.oidc_provider
 }

@@ -42,5 +42,8 @@ resource "aws_iam_role_policy" "search_indexer" {
 }
 
 variable "vpc_id" { type = string }
-variable "vpc_cidr" { type = string }
+variable "vpc_cidr" {
+  type    = string
+  default = "10.20.0.0/16"
+}
 variable "oidc_provider_arn" { type = string }
