@@ -6,6 +6,7 @@ use relman_core::evidence::{
     FileFact, FileState, LogRetentionFacts, MetricsPortFacts, RepoEvidence, RepoFacts,
 };
 use relman_core::fleet::Service;
+use relman_core::k8s::{K8sFacts, ManifestProblem};
 use tokio::time::timeout;
 
 use crate::Limits;
@@ -60,9 +61,10 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
                 sources,
                 unreadable: tf_unreadable,
             },
+            yaml.k8s,
         )
     });
-    let (metrics_ports, log_retention) = match timeout(limits.timeout, scan).await {
+    let (metrics_ports, log_retention, k8s) = match timeout(limits.timeout, scan).await {
         Ok(Ok(facts)) => facts,
         Ok(Err(e)) => failed(&location, format!("the repo scan failed: {e}")),
         Err(_) => failed(
@@ -76,19 +78,30 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         runbooks,
         metrics_ports,
         log_retention,
+        k8s,
         ..RepoFacts::default()
     })
 }
 
-fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts) {
+fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts, K8sFacts) {
     (
         MetricsPortFacts {
             unreadable: vec![(location.to_string(), why.clone())],
             ..MetricsPortFacts::default()
         },
         LogRetentionFacts {
-            unreadable: vec![(location.to_string(), why)],
+            unreadable: vec![(location.to_string(), why.clone())],
             ..LogRetentionFacts::default()
+        },
+        K8sFacts {
+            problems: vec![ManifestProblem {
+                file: location.to_string(),
+                line: None,
+                column: None,
+                message: why,
+                template: false,
+            }],
+            ..K8sFacts::default()
         },
     )
 }
