@@ -99,6 +99,13 @@ pub struct Loc {
     pub column: u32,
 }
 
+impl Loc {
+    /// Evidence pointing at this place in the repo.
+    pub fn evidence(&self) -> crate::EvidenceRef {
+        crate::EvidenceRef::new("repo", self.file.clone()).at(self.line, self.column)
+    }
+}
+
 /// `file:line`, as messages show it.
 impl fmt::Display for Loc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -125,6 +132,25 @@ pub struct ManifestProblem {
     /// rendering is an approximation, so this may be relman's limit rather
     /// than the chart's fault.
     pub template: bool,
+}
+
+impl ManifestProblem {
+    /// `file:line` (or the file), for messages.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    /// Evidence pointing at the problem.
+    pub fn evidence(&self) -> crate::EvidenceRef {
+        let r = crate::EvidenceRef::new("repo", self.file.clone());
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => r.at(l, c),
+            _ => r,
+        }
+    }
 }
 
 /// A Helm chart: a folder with `Chart.yaml`, `values.yaml` and `templates/`.

@@ -58,7 +58,14 @@ pub(crate) struct Chart {
     app_version: Option<String>,
     /// `values.yaml`, when it exists and parses.
     values: Option<Node>,
+    /// For each named template of the chart's helpers, the named templates
+    /// it includes on lines of their own (so `api.labels` outputs what
+    /// `api.selectorLabels` outputs, and more).
+    defines: std::collections::BTreeMap<String, Vec<String>>,
 }
+
+/// Helper files read per chart, and their size cap.
+const MAX_HELPERS: usize = 100;
 
 /// Read a chart's `Chart.yaml` and `values.yaml` (blocking). Problems with
 /// either are returned; the chart is still usable, with unknown values.
@@ -115,8 +122,81 @@ pub(crate) fn load(dir: &Path, shown: &str, cap: u64) -> (Chart, Vec<ManifestPro
         version: field("version"),
         app_version: field("appVersion"),
         values,
+        defines: helpers(dir, cap),
     };
     (chart, problems)
+}
+
+/// The named templates of `templates/_*` files and what each includes.
+fn helpers(dir: &Path, cap: u64) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir.join("templates")) else {
+        return out;
+    };
+    let mut paths: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('_'))
+        })
+        .take(MAX_HELPERS)
+        .collect();
+    paths.sort();
+    for p in paths {
+        if let Ok(text) = crate::read_text(&p, cap) {
+            defines_in(&text, &mut out);
+        }
+    }
+    out
+}
+
+/// Collect `define` blocks and the includes standing alone on their lines.
+fn defines_in(text: &str, out: &mut std::collections::BTreeMap<String, Vec<String>>) {
+    let segs = segments(text);
+    let only = action_only_lines(&segs);
+    let mut depth = 0usize;
+    let mut current: Option<(String, usize)> = None;
+    for seg in &segs {
+        let Seg::Action { body, line, .. } = seg else {
+            continue;
+        };
+        let (word, rest) = split_word(body);
+        match word {
+            "define" => {
+                depth += 1;
+                if current.is_none() {
+                    if let Some(name) = quoted(rest) {
+                        out.entry(name.clone()).or_default();
+                        current = Some((name, depth));
+                    }
+                }
+            }
+            "if" | "range" | "with" | "block" => depth += 1,
+            "end" => {
+                if current.as_ref().is_some_and(|(_, d)| *d == depth) {
+                    current = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            "include" | "template" if only.get(*line as usize).copied().unwrap_or(false) => {
+                if let (Some((name, _)), Some(inner)) = (&current, quoted(rest)) {
+                    let list = out.entry(name.clone()).or_default();
+                    if !list.contains(&inner) {
+                        list.push(inner);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The first `"quoted"` word of an action.
+fn quoted(s: &str) -> Option<String> {
+    let s = s.trim_start().strip_prefix('"')?;
+    Some(s[..s.find('"')?].to_string())
 }
 
 fn problem(file: &str, pos: Option<Pos>, message: String) -> ManifestProblem {
@@ -783,12 +863,33 @@ impl Renderer<'_> {
             } else {
                 self.parent(n)
             };
+            // An include of the whole context also outputs what the named
+            // template includes in turn: name those, so that a selector's
+            // include matches labels from a wider one.
+            let mut nested = Vec::new();
+            if value.is_none() && matches!(self.dot(), Dot::Root) {
+                let (word, rest) = split_word(body);
+                let context = rest.split_whitespace().nth(1);
+                if let ("include" | "template", Some(name), Some("." | "$")) =
+                    (word, quoted(rest), context)
+                {
+                    self.nested(&name, &mut nested);
+                }
+            }
             self.out.injections.push(Injection {
                 at,
-                parent,
+                parent: parent.clone(),
                 expr: shown,
                 value,
             });
+            for name in nested {
+                self.out.injections.push(Injection {
+                    at,
+                    parent: parent.clone(),
+                    expr: format!("{{{{ include \"{name}\" . }}}}"),
+                    value: None,
+                });
+            }
             return;
         }
         match value.text() {
@@ -797,6 +898,16 @@ impl Renderer<'_> {
                 let idx = self.out.exprs.len();
                 self.out.exprs.push(shown);
                 self.current().push_str(&format!("{OPEN}{idx}{CLOSE}"));
+            }
+        }
+    }
+
+    /// The named templates `name` includes, transitively, in order.
+    fn nested(&self, name: &str, out: &mut Vec<String>) {
+        for inner in self.chart.defines.get(name).into_iter().flatten() {
+            if !out.contains(inner) && inner != name && out.len() < 32 {
+                out.push(inner.clone());
+                self.nested(inner, out);
             }
         }
     }
@@ -1278,6 +1389,7 @@ mod tests {
             name: Some("api".into()),
             version: Some("1.2.0".into()),
             app_version: Some("2.0".into()),
+            defines: Default::default(),
             values: parse_document(values).expect("values").or(Some(Node {
                 pos: Pos::default(),
                 value: Value::Map(Vec::new()),
