@@ -41,6 +41,8 @@ pub enum LogsEvidence {
 }
 
 /// The service's repository checkout.
+// One value per service: the size of `Present` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Default)]
 pub enum RepoEvidence {
     /// The descriptor names no repo.

@@ -554,7 +554,7 @@ impl V {
         match self {
             V::Missing | V::Null => Some(false),
             V::Bool(b) => Some(*b),
-            V::Num(t) => Some(t.parse::<f64>().map_or(true, |n| n != 0.0)),
+            V::Num(t) => Some(t.parse::<f64>() != Ok(0.0)),
             V::Str(s) => Some(!s.is_empty()),
             V::Tree(n) => Some(match &n.value {
                 Value::Map(m) => !m.is_empty(),
@@ -729,10 +729,6 @@ impl Renderer<'_> {
         &mut self.lines[last]
     }
 
-    fn dot(&self) -> Dot {
-        self.dots.last().cloned().unwrap_or(Dot::Root)
-    }
-
     fn open(&mut self, active: bool, dot: Option<V>, is_with: bool) {
         let outer = self.active();
         if let Some(d) = &dot {
@@ -867,7 +863,7 @@ impl Renderer<'_> {
             // template includes in turn: name those, so that a selector's
             // include matches labels from a wider one.
             let mut nested = Vec::new();
-            if value.is_none() && matches!(self.dot(), Dot::Root) {
+            if value.is_none() && matches!(self.dots.last(), None | Some(Dot::Root)) {
                 let (word, rest) = split_word(body);
                 let context = rest.split_whitespace().nth(1);
                 if let ("include" | "template", Some(name), Some("." | "$")) =
@@ -1005,22 +1001,22 @@ impl Renderer<'_> {
                 "nil" => V::Null,
                 f => self.call(f, Vec::new()),
             },
-            Term::Tok(Tok::Field(path)) => match self.dot() {
-                Dot::Root => self.from_root(path),
-                Dot::Val(v) => path.iter().fold(v, |v, k| v.field(k)),
+            Term::Tok(Tok::Field(path)) => match self.dots.last() {
+                None | Some(Dot::Root) => self.lookup_root(path),
+                Some(Dot::Val(v)) => walk(v, path),
             },
-            Term::Tok(Tok::Root(path)) => self.from_root(path),
+            Term::Tok(Tok::Root(path)) => self.lookup_root(path),
             _ => V::Unknown,
         }
     }
 
-    fn from_root(&self, path: &[String]) -> V {
+    fn lookup_root(&self, path: &[String]) -> V {
         let Some((first, rest)) = path.split_first() else {
             return V::Unknown;
         };
-        let base = match first.as_str() {
+        match first.as_str() {
             "Values" => match &self.chart.values {
-                Some(v) => V::Tree(v.clone()),
+                Some(v) => walk_node(v, rest),
                 None => V::Unknown,
             },
             "Chart" => {
@@ -1030,14 +1026,14 @@ impl Renderer<'_> {
                     Some("AppVersion") => self.chart.app_version.clone(),
                     _ => None,
                 };
-                return match (got, rest.len()) {
+                match (got, rest.len()) {
                     (Some(v), 1) => V::Str(v),
                     _ => V::Unknown,
-                };
+                }
             }
-            _ => return V::Unknown,
-        };
-        rest.iter().fold(base, |v, k| v.field(k))
+            // .Release, .Capabilities, .Files, .Template: not known here.
+            _ => V::Unknown,
+        }
     }
 
     fn call(&self, f: &str, args: Vec<V>) -> V {
@@ -1154,6 +1150,28 @@ impl Renderer<'_> {
             _ => V::Unknown,
         }
     }
+}
+
+/// Follow a field path from a value, cloning only what it ends at.
+fn walk(v: &V, path: &[String]) -> V {
+    match (v, path.split_first()) {
+        (_, None) => v.clone(),
+        (V::Tree(n), _) => walk_node(n, path),
+        (other, Some((first, rest))) => rest.iter().fold(other.field(first), |v, k| v.field(k)),
+    }
+}
+
+/// Follow a field path in a `values.yaml` node, as [`V::field`] would.
+fn walk_node(node: &Node, path: &[String]) -> V {
+    let mut cur = node;
+    for k in path {
+        match (cur.get(k), &cur.value) {
+            (Some(next), _) => cur = next,
+            (None, Value::Seq(_)) => return V::Unknown,
+            (None, _) => return V::Missing,
+        }
+    }
+    V::of(cur)
 }
 
 fn printf(args: &[V]) -> V {

@@ -405,11 +405,7 @@ fn objects_in(doc: &Node, file: &str, out: &mut K8sFacts) {
         (
             _,
             "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "CronJob" | "Pod",
-        ) => {
-            if !is_helm_test(doc) {
-                out.workloads.push(workload(doc, meta, file));
-            }
-        }
+        ) if !is_helm_test(doc) => out.workloads.push(workload(doc, meta, file)),
         ("v1", "Service") => out.services.push(service(doc, meta, file)),
         ("networking.k8s.io" | "extensions", "Ingress") => {
             out.routes.push(ingress(doc, meta, file));
@@ -1336,6 +1332,60 @@ spec:
         assert_eq!(
             k.unknown_objects[0].at.to_string(),
             "r/chart/templates/all.yaml:1"
+        );
+    }
+
+    #[test]
+    fn helpers_tell_which_labels_an_include_carries() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "chart/Chart.yaml", "name: web\n");
+        write(root, "chart/values.yaml", "{}\n");
+        write(
+            root,
+            "chart/templates/deploy.yaml",
+            "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata:
+      labels:
+        {{- include \"web.labels\" . | nindent 8 }}
+",
+        );
+        write(root, "chart/templates/policy.yaml", &POLICY_TPL.replace("api.", "web."));
+        let k = scan(root, "r", "web").k8s;
+        let selects = k.network_policies[0]
+            .pod_selector
+            .selects(&k.workloads[0].labels);
+        assert_eq!(
+            selects,
+            relman_core::k8s::Selects::Unknown("{{ include \"web.selectorLabels\" . }}".into())
+        );
+        write(
+            root,
+            "chart/templates/_helpers.tpl",
+            "{{/* Common labels */}}
+{{- define \"web.labels\" -}}
+helm.sh/chart: {{ include \"web.chart\" . }}
+{{ include \"web.selectorLabels\" . }}
+{{- end }}
+
+{{- define \"web.selectorLabels\" -}}
+app.kubernetes.io/name: {{ include \"web.name\" . }}
+{{- end }}
+",
+        );
+        let k = scan(root, "r", "web").k8s;
+        let w = &k.workloads[0];
+        assert_eq!(
+            w.labels.to_string(),
+            "{{ include \"web.labels\" . }}, {{ include \"web.selectorLabels\" . }}"
+        );
+        assert_eq!(
+            k.network_policies[0].pod_selector.selects(&w.labels),
+            relman_core::k8s::Selects::Yes
         );
     }
 }
