@@ -624,6 +624,11 @@ fn container(c: &Node, init: bool, file: &str) -> Container {
                         hidden(e, &mut out);
                         continue;
                     };
+                    // A name a template decides (`{{ $key }}` in a range).
+                    if unknown_of(name_node).is_some() {
+                        hidden(name_node, &mut out);
+                        continue;
+                    }
                     let name = name_node.as_scalar().map(shown_text).unwrap_or_default();
                     let from = e.get("valueFrom");
                     let value = if let Some(r) = from.and_then(|f| f.get("secretKeyRef")) {
@@ -1354,7 +1359,11 @@ spec:
         {{- include \"web.labels\" . | nindent 8 }}
 ",
         );
-        write(root, "chart/templates/policy.yaml", &POLICY_TPL.replace("api.", "web."));
+        write(
+            root,
+            "chart/templates/policy.yaml",
+            &POLICY_TPL.replace("api.", "web."),
+        );
         let k = scan(root, "r", "web").k8s;
         let selects = k.network_policies[0]
             .pod_selector
@@ -1387,5 +1396,35 @@ app.kubernetes.io/name: {{ include \"web.name\" . }}
             k.network_policies[0].pod_selector.selects(&w.labels),
             relman_core::k8s::Selects::Yes
         );
+    }
+
+    #[test]
+    fn env_a_template_names_is_unknown_env() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "c/Chart.yaml", "name: c\n");
+        write(dir.path(), "c/values.yaml", "env: {DB_POOL_SIZE: '10'}\n");
+        write(
+            dir.path(),
+            "c/templates/d.yaml",
+            "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: c}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          env:
+            {{- range $k, $v := .Values.env }}
+            - name: {{ $k }}
+              value: {{ $v | quote }}
+            {{- end }}
+",
+        );
+        let k = scan(dir.path(), "r", "c").k8s;
+        let c = &k.workloads[0].containers[0];
+        assert!(c.env.is_empty());
+        assert_eq!(c.unknown_env[0].value, "{{ $k }}");
+        assert_eq!(c.unknown_env[0].at.line, 11);
     }
 }

@@ -26,6 +26,15 @@ fn namespace(w: &Workload) -> String {
     }
 }
 
+/// `labels app=api`, or `no labels`.
+fn labels(w: &Workload) -> String {
+    if w.labels.is_empty() {
+        "no labels".to_string()
+    } else {
+        format!("labels {}", w.labels)
+    }
+}
+
 fn name_policy(p: &NetworkPolicy) -> String {
     let how = if p.pod_selector.is_empty() {
         " (podSelector: {}, every pod of its namespace)".to_string()
@@ -104,8 +113,8 @@ impl ServiceCheck for NetworkPolicyCoverage {
                     n => format!(" and {} more", n - 1),
                 };
                 out.pass(format!(
-                    "{who} (labels {}) is selected by {}{more}",
-                    w.labels,
+                    "{who} ({}) is selected by {}{more}",
+                    labels(w),
                     name_policy(first)
                 ))
                 .at(first.meta.at.evidence());
@@ -113,8 +122,8 @@ impl ServiceCheck for NetworkPolicyCoverage {
             }
             if let Some((p, why)) = undecided.first() {
                 out.unverified(format!(
-                    "{who} (labels {}): whether {} selects it depends on {why}",
-                    w.labels,
+                    "{who} ({}): whether {} selects it depends on {why}",
+                    labels(w),
                     name_policy(p)
                 ))
                 .at(w.at.evidence())
@@ -149,9 +158,9 @@ impl ServiceCheck for NetworkPolicyCoverage {
                     ),
                 };
                 out.fail(format!(
-                    "{who} ({}, labels {}) is selected by no NetworkPolicy: {policies}",
+                    "{who} ({}, {}) is selected by no NetworkPolicy: {policies}",
                     namespace(w),
-                    w.labels
+                    labels(w)
                 ))
             };
             f.at(w.at.evidence());
@@ -403,6 +412,20 @@ mod tests {
             ),
             "{}",
             out[0].message
+        );
+    }
+
+    #[test]
+    fn a_pod_without_labels_is_said_so() {
+        let bare = workload("job", None, Labels::default());
+        let out = run_service(
+            &NetworkPolicyCoverage,
+            &service("a"),
+            &ev(vec![bare], Vec::new()),
+        );
+        assert_eq!(
+            out[0].message,
+            "Deployment job at repos/a/deploy/app.yaml:2 (no namespace set, no labels) is selected by no NetworkPolicy: repos/a has no NetworkPolicy"
         );
     }
 
