@@ -15,6 +15,7 @@ pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
 pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &design::d3_open_source::OpenSourceDecision,
     &design::d4_architecture_doc::ArchitectureDoc,
+    &design::d5_connection_budget::ConnectionBudget,
     &observability::o1_log_messages::LogMessages,
     &observability::o2_log_service::LogService,
     &observability::o3_log_levels::LogLevels,
@@ -27,7 +28,9 @@ pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &resilience::r1_slo_margin::SloMargin,
     &resilience::r2_internal_slo::InternalSlo,
     &security::s2_cloud_exposure::CloudPublicExposure,
+    &security::s2_k8s_exposure::K8sPublicExposure,
     &security::s3_secrets::SecretsInRepo,
+    &security::s4_network_policy::NetworkPolicyCoverage,
     &security::s4_security_groups::SecurityGroupIngress,
     &security::s5_iam_users::IamUsers,
     &security::s5_least_privilege::IamLeastPrivilege,
@@ -67,6 +70,7 @@ mod tests {
                 "O-10 metric-retention",
                 "D-3 open-source-decision",
                 "D-4 architecture-doc",
+                "D-5 connection-budget",
                 "O-1 log-messages",
                 "O-2 log-service-field",
                 "O-3 log-levels",
@@ -79,7 +83,9 @@ mod tests {
                 "R-1 slo-margin",
                 "R-2 internal-slo",
                 "S-2 cloud-public-exposure",
+                "S-2 k8s-public-exposure",
                 "S-3 secrets-in-repo",
+                "S-4 network-policy",
                 "S-4 security-group-ingress",
                 "S-5 iam-users",
                 "S-5 iam-least-privilege",
@@ -115,7 +121,8 @@ mod tests {
         for m in all() {
             assert!(seen.insert(m.id), "duplicate id {}", m.id);
             assert!(
-                m.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                m.id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{}",
                 m.id
             );

@@ -8,6 +8,7 @@
 //! read becomes a value saying so (with the path or URL and the error). A
 //! collector never panics and never stops the collection of other services.
 
+mod helm;
 mod iam;
 mod logs;
 mod manifests;

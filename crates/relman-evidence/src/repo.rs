@@ -7,6 +7,7 @@ use relman_core::evidence::{
     FileFact, FileState, LogRetentionFacts, MetricsPortFacts, RepoEvidence, RepoFacts,
 };
 use relman_core::fleet::Service;
+use relman_core::k8s::{K8sFacts, ManifestProblem};
 use tokio::time::timeout;
 
 use crate::Limits;
@@ -49,27 +50,12 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
     let root = repo.resolved.clone();
     let shown = location.clone();
     let name = service.name.clone();
-    // Walking and parsing the repo's YAML and Terraform is blocking work.
-    let scan = tokio::task::spawn_blocking(move || {
-        let yaml = crate::manifests::scan(&root, &shown, &name);
-        let (tf, tf_unreadable) = crate::terraform::read_all(&root, &shown);
-        let mut sources = crate::terraform::log_retention(&tf);
-        sources.extend(yaml.loki);
-        let cloud = crate::terraform::cloud_facts(&root, &shown, &tf, &tf_unreadable);
-        (
-            yaml.metrics_ports,
-            LogRetentionFacts {
-                sources,
-                unreadable: tf_unreadable.iter().map(|p| p.as_pair()).collect(),
-            },
-            cloud,
-        )
-    });
-    let (metrics_ports, log_retention, cloud) = match timeout(limits.repo_scan_timeout, scan).await
-    {
+    // Walking and parsing the repo's files is blocking work.
+    let scan = tokio::task::spawn_blocking(move || scan_files(&root, &shown, &name));
+    let scanned = match timeout(limits.repo_scan_timeout, scan).await {
         Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => failed(&location, format!("the repo scan failed: {e}")),
-        Err(_) => failed(
+        Ok(Err(e)) => Scanned::failed(&location, format!("the repo scan failed: {e}")),
+        Err(_) => Scanned::failed(
             &location,
             format!(
                 "the repo scan timed out after {:?}",
@@ -81,35 +67,74 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         location,
         architecture_doc,
         runbooks,
-        metrics_ports,
-        log_retention,
-        cloud,
+        metrics_ports: scanned.metrics_ports,
+        log_retention: scanned.log_retention,
+        k8s: scanned.k8s,
+        cloud: scanned.cloud,
         ..RepoFacts::default()
     })
 }
 
-fn failed(location: &str, why: String) -> (MetricsPortFacts, LogRetentionFacts, CloudFacts) {
-    (
-        MetricsPortFacts {
-            unreadable: vec![(location.to_string(), why.clone())],
-            ..MetricsPortFacts::default()
+/// What one pass over the repo's files found.
+struct Scanned {
+    metrics_ports: MetricsPortFacts,
+    log_retention: LogRetentionFacts,
+    k8s: K8sFacts,
+    cloud: CloudFacts,
+}
+
+fn scan_files(root: &Path, shown: &str, name: &str) -> Scanned {
+    let yaml = crate::manifests::scan(root, shown, name);
+    let (tf, tf_unreadable) = crate::terraform::read_all(root, shown);
+    let mut sources = crate::terraform::log_retention(&tf);
+    sources.extend(yaml.loki);
+    let cloud = crate::terraform::cloud_facts(root, shown, &tf, &tf_unreadable);
+    Scanned {
+        metrics_ports: yaml.metrics_ports,
+        log_retention: LogRetentionFacts {
+            sources,
+            unreadable: tf_unreadable.iter().map(|p| p.as_pair()).collect(),
         },
-        LogRetentionFacts {
-            unreadable: vec![(location.to_string(), why.clone())],
-            ..LogRetentionFacts::default()
-        },
-        CloudFacts {
-            problems: vec![Problem {
-                at: Place {
+        k8s: yaml.k8s,
+        cloud,
+    }
+}
+
+impl Scanned {
+    /// The scan did not finish: every fact says why, so no check passes.
+    fn failed(location: &str, why: String) -> Scanned {
+        Scanned {
+            metrics_ports: MetricsPortFacts {
+                unreadable: vec![(location.to_string(), why.clone())],
+                ..MetricsPortFacts::default()
+            },
+            log_retention: LogRetentionFacts {
+                unreadable: vec![(location.to_string(), why.clone())],
+                ..LogRetentionFacts::default()
+            },
+            k8s: K8sFacts {
+                problems: vec![ManifestProblem {
                     file: location.to_string(),
-                    line: 0,
-                    column: 0,
-                },
-                message: why,
-            }],
-            ..CloudFacts::default()
-        },
-    )
+                    line: None,
+                    column: None,
+                    message: why.clone(),
+                    template: false,
+                }],
+                ..K8sFacts::default()
+            },
+            cloud: CloudFacts {
+                problems: vec![Problem {
+                    at: Place {
+                        file: location.to_string(),
+                        line: 0,
+                        column: 0,
+                    },
+                    message: why,
+                }],
+                ..CloudFacts::default()
+            },
+        }
+    }
 }
 
 /// `No such file or directory`, without the `(os error 2)` noise.

@@ -2,3 +2,4 @@
 
 pub mod d3_open_source;
 pub mod d4_architecture_doc;
+pub mod d5_connection_budget;

@@ -2,7 +2,9 @@
 //! security tools' reports say about exposure, secrets and privileges.
 
 pub mod s2_cloud_exposure;
+pub mod s2_k8s_exposure;
 pub mod s3_secrets;
+pub mod s4_network_policy;
 pub mod s4_security_groups;
 pub mod s5_iam_users;
 pub mod s5_least_privilege;
