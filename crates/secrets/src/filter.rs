@@ -434,7 +434,7 @@ mod tests {
             assert!(is_placeholder(v.as_bytes()), "{v}");
         }
         for v in [
-            "$apr1$tp8glkbm$fjg65tI1eipoBh62aEjIy0",
+            "$apr1$tp8glkbm$fjg65tI1eipoBh62aEjIy0", // relman:allow
             "zh!=!gq(w^_t[sBR2",
             "Ed&1cr+{3T$a+{[8LP~i5-[|Z`x-V>;Di_C/E~UnSg{n[h#{D[-t>yIUZ8YqSu3t",
             "p$ssword",

@@ -402,3 +402,273 @@ fn trim(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
     }
     (s, e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(path: &str, text: &str) -> Vec<Match> {
+        Scanner::builtin().scan(path, text.as_bytes())
+    }
+
+    fn rules_found(path: &str, text: &str) -> Vec<&'static str> {
+        scan(path, text).iter().map(|m| m.rule).collect()
+    }
+
+    // A made-up token of a provider's shape, assembled so this file holds
+    // no token-shaped literal.
+    fn github_token() -> String {
+        format!("ghp_{}", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d")
+    }
+
+    #[test]
+    fn positions_are_one_based_and_columns_count_bytes() {
+        let text = format!("# é\nx = 1\n  token: {}\n", github_token());
+        let found = scan("ci.yaml", &text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].line, found[0].column), (3, 10));
+        let text = format!("é: {}", github_token());
+        assert_eq!(scan("x.txt", &text)[0].column, 5);
+    }
+
+    #[test]
+    fn documentation_examples_are_not_secrets() {
+        for text in [
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "api_key: your_api_key_here",
+            "password: <password>",
+            "token: sample-token-Zq9xT4mW2pL7Hq7Zk2Lm",
+            "DB_PASSWORD=changeme",
+            "secret_key = 'dummy-secret-key-k2Jx9qLm7Zq9xT4mW2'",
+            "password = \"xxxxxxxx\"",
+        ] {
+            assert_eq!(rules_found("app.env", text), Vec::<&str>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_not_secrets() {
+        for text in [
+            "password: ${DB_PASSWORD}",
+            "password=$DB_PASSWORD",
+            "password: {{ .Values.db.password }}",
+            "token: \"{{ vault_token }}\"",
+            "password = %(db_password)s",
+            "password: <%= ENV['DB_PASSWORD'] %>",
+            "api_key: '#{api_key}'",
+            "url: postgres://app:${DB_PASSWORD}@db/app",
+            "password: '%s'",
+        ] {
+            assert_eq!(rules_found("app.yaml", text), Vec::<&str>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn references_are_not_secrets() {
+        for (path, text) in [
+            ("app.py", "password = os.environ['DB_PASSWORD']"),
+            ("app.py", "token = os.getenv('API_TOKEN')"),
+            ("app.js", "const apiKey = process.env.API_KEY;"),
+            ("app.rb", "password = ENV['DB_PASSWORD']"),
+            (
+                "deploy.yaml",
+                "        valueFrom:\n          secretKeyRef:\n            name: db\n            key: password",
+            ),
+            ("values.yaml", "password: vault:secret/data/db#password"),
+            (
+                "task.json",
+                "\"secret\": \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf\"",
+            ),
+            ("app.env", "DB_PASSWORD=DB_PASSWORD_FROM_VAULT"),
+        ] {
+            assert_eq!(
+                rules_found(path, text),
+                Vec::<&str>::new(),
+                "{path}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn lockfile_hashes_and_digests_are_not_secrets() {
+        for (path, text) in [
+            (
+                "package-lock.json",
+                "      \"integrity\": \"sha512-6/mh1E2u2YgEsCHdY0Yx5oW+61gZU+1vXaoiHHrpKeuRNNgFvS+/jrwHiQhB5apAf5oB7UB7E19ol2R2LKH8hQ==\",",
+            ),
+            (
+                "Cargo.lock",
+                "checksum = \"b3bd2d7e5f4e2ac3c6a2d1b5c8a9e0f7d6c5b4a3928170f6e5d4c3b2a1908f7e\"",
+            ),
+            (
+                "poetry.lock",
+                "    {file = \"x.whl\", hash = \"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"},",
+            ),
+            (
+                "yarn.lock",
+                "  integrity sha1-6vEBJWpXv7jTVBY4NrZkP8xbJ0o= token Zq9xT4mW2pL7Hq7Zk2Lm9Xw4",
+            ),
+            (
+                "go.sum",
+                "golang.org/x/text v0.3.0 h1:g61tztE5qeGQ89tm6NTjjM9VPIm088od1l6aSorWRWg=",
+            ),
+            (
+                "image.yaml",
+                "digest: sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            ),
+            (
+                "deps.txt",
+                "commit_sha = 5b0e8a7e1c2f4d3b9a6c8e7f1d2c3b4a5e6f7d8c",
+            ),
+        ] {
+            assert_eq!(rules_found(path, text), Vec::<&str>::new(), "{path}");
+        }
+    }
+
+    #[test]
+    fn public_keys_and_certificates_are_not_secrets() {
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ada@host";
+        assert!(scan("id_ed25519.pub", key).is_empty());
+        assert!(scan("keys.yaml", &format!("deploy_key: {key}")).is_empty());
+        assert!(scan("authorized_keys", &format!("{key}\n{key}")).is_empty());
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----\n";
+        assert!(scan("ca.pem", cert).is_empty());
+        let public = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----\n";
+        assert!(scan("key.pem", public).is_empty());
+    }
+
+    #[test]
+    fn allow_comments_silence_a_line() {
+        let token = github_token();
+        for text in [
+            format!("token: {token} # relman:allow"),
+            format!("token: {token} # gitleaks:allow"),
+            format!("token: {token}  # pragma: allowlist secret"),
+            format!("# relman:allow\ntoken: {token}"),
+        ] {
+            assert_eq!(rules_found("ci.yaml", &text), Vec::<&str>::new(), "{text}");
+        }
+        // Only the line below, and only relman's own marker.
+        let text = format!("# relman:allow\n\ntoken: {token}");
+        assert_eq!(rules_found("ci.yaml", &text), ["github-token"]);
+        let text = format!("# gitleaks:allow\ntoken: {token}");
+        assert_eq!(rules_found("ci.yaml", &text), ["github-token"]);
+    }
+
+    #[test]
+    fn the_specific_rule_wins_an_overlap() {
+        let text = format!("GITHUB_TOKEN={}", github_token());
+        assert_eq!(rules_found("app.env", &text), ["github-token"]);
+        let text = format!(
+            "password = pypi-AgEIcHlwaS5vcmc{}",
+            "NNAL5wIScGebcy8F5n3-YNBDRzrZSgqbjG3uhkWKFLf6xuI5aHUQPFeNBTxaQWk8JzFalH"
+        );
+        assert_eq!(rules_found(".pypirc", &text), ["pypi-token"]);
+        // Two secrets on one line are both reported.
+        let text = format!(
+            "a={} b={}",
+            github_token(),
+            format_args!(
+                "xoxb-{}",
+                "852808414852-5388853933633-HFwUbbYrEqmSM9wCZ7Uw9xfo"
+            )
+        );
+        assert_eq!(
+            rules_found("app.env", &text),
+            ["github-token", "slack-token"]
+        );
+    }
+
+    #[test]
+    fn findings_never_hold_the_secret() {
+        let token = github_token();
+        let text = format!(
+            "token: {token}\npassword: Zq9!xT4mW2pL\nurl: postgres://app:Qm7xP2k9Lw@db/app\n" // relman:allow
+        );
+        let found = scan("app.yaml", &text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        let shown = format!("{found:?} {:?}", Scanner::builtin());
+        for secret in [token.as_str(), "Zq9!xT4mW2pL", "Qm7xP2k9Lw"] {
+            assert!(!shown.contains(secret), "{shown}");
+            // Not even half of it.
+            assert!(!shown.contains(&secret[..secret.len() / 2]), "{shown}");
+        }
+        assert_eq!(found[0].redacted, "ghp_…8d");
+        assert_eq!(found[1].redacted, "Zq9…");
+    }
+
+    #[test]
+    fn the_same_secret_has_the_same_hash_everywhere() {
+        let token = github_token();
+        let a = scan("a.env", &format!("GITHUB_TOKEN={token}"));
+        let b = scan("b/c.yaml", &format!("x:\n  token: \"{token}\""));
+        assert_eq!(a[0].hash, b[0].hash);
+        assert_eq!(a[0].hash, crate::redact::hash(token.as_bytes()));
+        let other = scan(
+            "a.env",
+            &format!("GITHUB_TOKEN={}", token.replace('u', "v")),
+        );
+        assert_ne!(a[0].hash, other[0].hash);
+    }
+
+    #[test]
+    fn non_utf8_text_is_scanned() {
+        let mut text = b"caf\xe9 \xff\xfe\n".to_vec();
+        text.extend_from_slice(github_token().as_bytes());
+        text.extend_from_slice(b"\n\xc3\x28 password = \"Zq9\xe9xT4mW\"\n");
+        let found = Scanner::builtin().scan("latin1.txt", &text);
+        let at: Vec<_> = found.iter().map(|m| (m.rule, m.line)).collect();
+        assert_eq!(at, [("github-token", 2), ("password-assignment", 3)]);
+        assert_eq!(found[1].redacted, "Zq…");
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let text = format!(
+            "a: 1\r\ntoken: {}\r\npassword: Zq9!xT4mW2pL\r\n",
+            github_token()
+        );
+        let found = scan("app.yaml", &text);
+        let at: Vec<_> = found.iter().map(|m| (m.rule, m.line, m.column)).collect();
+        assert_eq!(at, [("github-token", 2, 8), ("password-assignment", 3, 11)]);
+        assert_eq!(found[1].hash, crate::redact::hash(b"Zq9!xT4mW2pL"));
+    }
+
+    #[test]
+    fn empty_and_binary_looking_input_does_not_panic() {
+        let scanner = Scanner::builtin();
+        assert!(scanner.scan("", b"").is_empty());
+        assert!(scanner.scan("x", b"\n\n\n").is_empty());
+        let noise: Vec<u8> = (0..20_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let _ = scanner.scan("noise.bin", &noise);
+        let _ = scanner.scan("x", b"password=");
+        let _ = scanner.scan("x", b"-----BEGIN RSA PRIVATE KEY-----");
+        let _ = scanner.scan("k.yaml", b"kind: Secret\ndata:\n  a: |\n");
+    }
+
+    #[test]
+    fn a_bad_rule_is_an_error_naming_it() {
+        static BAD: Rule = Rule {
+            id: "bad",
+            description: "bad",
+            keywords: &["x"],
+            regex: "(",
+            ..Rule::BASE
+        };
+        let err = Scanner::new(&[&BAD]).expect_err("unbalanced group");
+        assert_eq!(err.rule, "bad");
+        static NO_KEYWORDS: Rule = Rule {
+            id: "everywhere",
+            description: "x",
+            regex: "x",
+            ..Rule::BASE
+        };
+        assert_eq!(
+            Scanner::new(&[&NO_KEYWORDS]).expect_err("no keywords").rule,
+            "everywhere"
+        );
+    }
+}

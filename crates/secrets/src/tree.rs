@@ -236,3 +236,184 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::fs;
+
+    use super::*;
+
+    fn token() -> String {
+        format!("ghp_{}", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d")
+    }
+
+    fn write(root: &Path, rel: &str, bytes: &[u8]) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    fn scan(root: &Path, opts: &TreeOptions) -> TreeScan {
+        scan_tree(root, &Scanner::builtin(), opts)
+    }
+
+    fn paths(scan: &TreeScan) -> Vec<&str> {
+        scan.found.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    #[test]
+    fn walks_like_git_sees_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let line = format!("GITHUB_TOKEN={}\n", token());
+        write(root, ".gitignore", b"ignored/\n*.log\n");
+        write(root, "src/app.env", line.as_bytes());
+        write(root, ".env", line.as_bytes());
+        write(root, ".config/deploy/.npmrc", line.as_bytes());
+        write(root, "ignored/creds.env", line.as_bytes());
+        write(root, "debug.log", line.as_bytes());
+        write(root, ".git/config", line.as_bytes());
+        write(root, ".git/objects/ab/cdef", line.as_bytes());
+        write(root, "sub/.gitignore", b"local.env\n");
+        write(root, "sub/local.env", line.as_bytes());
+        write(root, "sub/kept.env", line.as_bytes());
+        let scan = scan(root, &TreeOptions::default());
+        assert_eq!(
+            paths(&scan),
+            [
+                ".config/deploy/.npmrc",
+                ".env",
+                "src/app.env",
+                "sub/kept.env"
+            ]
+        );
+        // The two .gitignore files and the four files with a token.
+        assert_eq!(scan.files_scanned, 6);
+        let expected_bytes = 4 * line.len() + "ignored/\n*.log\n".len() + "local.env\n".len();
+        assert_eq!(scan.bytes_scanned, expected_bytes as u64);
+        assert!(scan.skipped.is_empty(), "{:?}", scan.skipped);
+    }
+
+    #[test]
+    fn oversized_and_binary_files_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let line = format!("GITHUB_TOKEN={}\n", token());
+        write(root, "big.env", line.repeat(100).as_bytes());
+        let mut binary = line.clone().into_bytes();
+        binary.insert(3, 0);
+        write(root, "blob.bin", &binary);
+        write(root, "small.env", line.as_bytes());
+        let opts = TreeOptions {
+            max_file_bytes: 1024,
+            threads: 1,
+        };
+        let scan = scan(root, &opts);
+        assert_eq!(paths(&scan), ["small.env"]);
+        assert_eq!(scan.binary_skipped, 1);
+        assert_eq!(scan.files_scanned, 1);
+        assert_eq!(scan.skipped.len(), 1);
+        assert_eq!(scan.skipped[0].0, "big.env");
+        assert!(scan.skipped[0].1.contains("1024"), "{}", scan.skipped[0].1);
+    }
+
+    #[test]
+    fn a_nul_after_the_probe_is_still_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = format!("GITHUB_TOKEN={}\n", token()).into_bytes();
+        text.resize(BINARY_PROBE + 10, b'\n');
+        text.push(0);
+        write(dir.path(), "late-nul.env", &text);
+        let scan = scan(dir.path(), &TreeOptions::default());
+        assert_eq!(paths(&scan), ["late-nul.env"]);
+        assert_eq!(scan.binary_skipped, 0);
+    }
+
+    #[test]
+    fn non_utf8_files_are_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"# caf\xe9 cr\xe8me\n".to_vec();
+        text.extend_from_slice(format!("token: {}\n", token()).as_bytes());
+        write(dir.path(), "latin1.yaml", &text);
+        let scan = scan(dir.path(), &TreeOptions::default());
+        assert_eq!(paths(&scan), ["latin1.yaml"]);
+        assert_eq!(scan.found[0].found.line, 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_not_followed_and_loops_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let line = format!("GITHUB_TOKEN={}\n", token());
+        write(root, "a/creds.env", line.as_bytes());
+        std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("a/creds.env"), root.join("link.env")).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.env", line.as_bytes());
+        std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
+        let scan = scan(root, &TreeOptions::default());
+        assert_eq!(paths(&scan), ["a/creds.env"]);
+        assert_eq!(scan.files_scanned, 1);
+    }
+
+    #[test]
+    fn results_are_sorted_whatever_the_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let line = format!("GITHUB_TOKEN={}\n", token());
+        for i in 0..40 {
+            write(
+                root,
+                &format!("d{}/f{}.env", i % 7, i),
+                line.repeat(1 + i % 3).as_bytes(),
+            );
+        }
+        let one = scan(
+            root,
+            &TreeOptions {
+                threads: 1,
+                ..TreeOptions::default()
+            },
+        );
+        let four = scan(
+            root,
+            &TreeOptions {
+                threads: 4,
+                ..TreeOptions::default()
+            },
+        );
+        assert_eq!(one, four);
+        let keys: Vec<_> = one
+            .found
+            .iter()
+            .map(|f| (f.path.clone(), f.found.line))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(one.found.len(), (0..40).map(|i| 1 + i % 3).sum::<usize>());
+    }
+
+    #[test]
+    fn a_file_root_is_scanned_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "only.env",
+            format!("GITHUB_TOKEN={}\n", token()).as_bytes(),
+        );
+        let scan = scan(&dir.path().join("only.env"), &TreeOptions::default());
+        assert_eq!(paths(&scan), ["only.env"]);
+    }
+
+    #[test]
+    fn a_missing_root_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let scan = scan(&dir.path().join("nope"), &TreeOptions::default());
+        assert!(scan.found.is_empty());
+        assert_eq!(scan.skipped.len(), 1, "{:?}", scan.skipped);
+    }
+}

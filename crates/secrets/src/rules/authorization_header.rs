@@ -17,11 +17,11 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             "scripts/sync.sh",
-            "curl -H \"Authorization: Bearer 5misIZHbhS4_FvafhdZxEuhnbzs0z1wNiMg9aW37\" https://api.corp.io",
+            "curl -H \"Authorization: Bearer 5misIZHbhS4_FvafhdZxEuhnbzs0z1wNiMg9aW37\" https://api.corp.io", // relman:allow
         ),
         ex_at(
             "client.yaml",
-            "headers:\n  Authorization: Basic ZGVwbG95OnNOT0JBR3g1ZGlGb05Q",
+            "headers:\n  Authorization: Basic ZGVwbG95OnNOT0JBR3g1ZGlGb05Q", // relman:allow
         ),
     ],
     counter_examples: &[

@@ -26,7 +26,7 @@ pub static RULE: Rule = Rule {
             "creds.json",
             concat!(
                 r#"{"AccessKeyId": "AKIA"#,
-                r#"NBJ2DDLZ4UHFKVML", "SecretAccessKey": "7eNWVQ4vnakJkS1pAWTN3"#,
+                r#"NBJ2DDLZ4UHFKVML", "SecretAccessKey": "7eNWVQ4vnakJkS1pAWTN3"#, // relman:allow
                 r#"lg8zV5yPU8d0FZfWe7i"}"#
             ),
         ),

@@ -14,9 +14,9 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             "Data/Db.cs",
-            "var cs = \"Server=sql01;Database=app;User Id=sa;Password=Passw0rd!2024;\";",
+            "var cs = \"Server=sql01;Database=app;User Id=sa;Password=Passw0rd!2024;\";", // relman:allow
         ),
-        ex("ConnectionStrings__Main=Data Source=db;Initial Catalog=app;UID=app;PWD=k2Jx9qLm;"),
+        ex("ConnectionStrings__Main=Data Source=db;Initial Catalog=app;UID=app;PWD=k2Jx9qLm;"), // relman:allow
     ],
     counter_examples: &[
         ex_at(

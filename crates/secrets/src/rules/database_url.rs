@@ -26,15 +26,15 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             "db/mongoid.yml",
-            r#"      uri: "mongodb://testuser:testpass@ds048537.mongolab.com:48537/main""#,
+            r#"      uri: "mongodb://testuser:testpass@ds048537.mongolab.com:48537/main""#, // relman:allow
         ),
-        ex("DATABASE_URL=postgres://app:Zq9!xT4@db.internal:5432/app"),
+        ex("DATABASE_URL=postgres://app:Zq9!xT4@db.internal:5432/app"), // relman:allow
         ex_at(
             "settings.py",
-            "SQLALCHEMY_URL = 'postgresql+psycopg2://etl:s3cr3t-Pa55@10.0.4.12/warehouse'",
+            "SQLALCHEMY_URL = 'postgresql+psycopg2://etl:s3cr3t-Pa55@10.0.4.12/warehouse'", // relman:allow
         ),
-        ex("REDIS_URL=redis://:R3d1sPa55w0rd@cache.prod.internal:6379/0"),
-        ex("mongodb+srv://svc:Qm7%40xP2k@cluster0.ab1cd.mongodb.net/app?retryWrites=true"),
+        ex("REDIS_URL=redis://:R3d1sPa55w0rd@cache.prod.internal:6379/0"), // relman:allow
+        ex("mongodb+srv://svc:Qm7%40xP2k@cluster0.ab1cd.mongodb.net/app?retryWrites=true"), // relman:allow
     ],
     counter_examples: &[
         ex("DATABASE_URL=postgres://user:password@localhost/db"),

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     regex: r#"(?i)(?:datadog|\bdd)[A-Za-z0-9_.\-]{0,20}?(?:api|app(?:lication)?)[_\-]?key["']?[ \t]*(?:=>|:=|=|:|,)[ \t]*["']?([a-f0-9]{40}|[a-f0-9]{32})\b"#,
     min_entropy: Some(3.0),
     examples: &[
-        ex("DD_API_KEY=bd818319478da6bd0c621de49f145fda"),
+        ex("DD_API_KEY=bd818319478da6bd0c621de49f145fda"), // relman:allow
         ex_at(
             "datadog.yaml",
             "datadog_app_key: \"9988c79fc35526f7eaed46725a2a7b860dcd6c8a\"",

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             "web/js/salesforce.js",
-            "    conn.login('username@corp.io', 'salesforcepassword', function(err, res) {",
+            "    conn.login('username@corp.io', 'salesforcepassword', function(err, res) {", // relman:allow
         ),
         ex_at("mail.py", "server.login(\"alerts@corp.io\", \"Qm7xP2k!9\")"),
     ],

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             ".npmrc",
-            "//registry.npmjs.org/:_authToken=26dfe8d8-889b-4380-92ff-9c3c6ea5d930",
+            "//registry.npmjs.org/:_authToken=26dfe8d8-889b-4380-92ff-9c3c6ea5d930", // relman:allow
         ),
         ex_at(".npmrc", "_auth = YWRtaW46c2VjcmV0MTIz"),
         ex_at(

@@ -17,8 +17,8 @@ pub static RULE: Rule = Rule {
     check: Some(check),
     examples: &[
         ex_at("web/var/www/.env", "DB_PASSWORD=admin123"),
-        ex_at("wp-config.php", "define( 'DB_PASSWORD', 'admin' );"),
-        ex_at("config.php", "    $dbpasswd = 'pass123';"),
+        ex_at("wp-config.php", "define( 'DB_PASSWORD', 'admin' );"), // relman:allow
+        ex_at("config.php", "    $dbpasswd = 'pass123';"),           // relman:allow
         ex_at(".vscode/sftp.json", "    \"password\": \"swordfish!23\""),
         ex_at(
             "robomongo.json",
@@ -26,12 +26,12 @@ pub static RULE: Rule = Rule {
         ),
         ex_at(
             "filezilla.xml",
-            "<Pass encoding=\"base64\">NjllNWU5ZWMwZDU0MmU5Y2QwOTY4MWM5YzZhMDdk</Pass>",
+            "<Pass encoding=\"base64\">NjllNWU5ZWMwZDU0MmU5Y2QwOTY4MWM5YzZhMDdk</Pass>", // relman:allow
         ),
         ex_at("ventrilo_srv.ini", "AdminPassword=AdminPassword123"),
         ex_at(
             "app/settings.py",
-            "DATABASES = {'default': {'PASSWORD': 'Zq9!xT4mW'}}",
+            "DATABASES = {'default': {'PASSWORD': 'Zq9!xT4mW'}}", // relman:allow
         ),
         ex_at(
             "application.properties",

@@ -29,7 +29,7 @@ pub static RULE: Rule = Rule {
         ),
         ex_at(
             "wp-config.php",
-            "define('NONCE_SALT',       ':9URM*n56|I|Rf$|ud0cFJ<KAA<1h_w]A!/?])<q+!qK>+Lq&j9^-!{%%pW. ,Z=');",
+            "define('NONCE_SALT',       ':9URM*n56|I|Rf$|ud0cFJ<KAA<1h_w]A!/?])<q+!qK>+Lq&j9^-!{%%pW. ,Z=');", // relman:allow
         ),
         ex_at(
             ".env",

@@ -9,10 +9,10 @@ pub static RULE: Rule = Rule {
     regex: r#"(?i)twilio[A-Za-z0-9_.\-]{0,30}(?:auth|token|secret)[A-Za-z0-9_.\-]{0,20}["']?[ \t]*(?:=>|:=|=|:|,)[ \t]*["']?([0-9a-f]{32})\b"#,
     min_entropy: Some(3.0),
     examples: &[
-        ex("TWILIO_AUTH_TOKEN=7f80e222f828767efc2f91624a8940f1"),
+        ex("TWILIO_AUTH_TOKEN=7f80e222f828767efc2f91624a8940f1"), // relman:allow
         ex_at(
             "sms.js",
-            "const twilioAuthToken = '7f80e222f828767efc2f91624a8940f1';",
+            "const twilioAuthToken = '7f80e222f828767efc2f91624a8940f1';", // relman:allow
         ),
     ],
     counter_examples: &[

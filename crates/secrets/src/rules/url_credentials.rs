@@ -15,12 +15,12 @@ pub static RULE: Rule = Rule {
     examples: &[
         ex_at(
             ".git-credentials",
-            "https://user@example.com:password!#@498@github.com",
+            "https://user@example.com:password!#@498@github.com", // relman:allow
         ),
-        ex("proxy = http://svc-build:Pr0xyPa55@proxy.corp.internal:3128"),
+        ex("proxy = http://svc-build:Pr0xyPa55@proxy.corp.internal:3128"), // relman:allow
         ex_at(
             "deploy.sh",
-            "git clone https://ci:8d2f0a1b9c3e@git.corp.internal/team/app.git",
+            "git clone https://ci:8d2f0a1b9c3e@git.corp.internal/team/app.git", // relman:allow
         ),
     ],
     counter_examples: &[
