@@ -4,6 +4,8 @@
 /// The outcome of the repo's secret scan.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecretFacts {
+    /// Set when the scan could not run to its end (a timeout): the reason.
+    pub error: Option<String>,
     /// Every secret found, in path then line order.
     pub found: Vec<SecretFound>,
     /// How many files were read, and their bytes.

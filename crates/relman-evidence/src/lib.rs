@@ -16,6 +16,7 @@ pub mod metrics;
 mod prometheus;
 mod repo;
 pub mod sarif;
+pub mod secrets;
 mod terraform;
 
 pub use terraform::scan_cloud;

@@ -8,6 +8,7 @@ use relman_core::evidence::{
 };
 use relman_core::fleet::Service;
 use relman_core::k8s::{K8sFacts, ManifestProblem};
+use relman_core::secrets::SecretFacts;
 use tokio::time::timeout;
 
 use crate::Limits;
@@ -50,8 +51,10 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
     let root = repo.resolved.clone();
     let shown = location.clone();
     let name = service.name.clone();
+    let baseline = service.secrets_baseline.clone();
     // Walking and parsing the repo's files is blocking work.
-    let scan = tokio::task::spawn_blocking(move || scan_files(&root, &shown, &name));
+    let scan =
+        tokio::task::spawn_blocking(move || scan_files(&root, &shown, &name, baseline.as_deref()));
     let scanned = match timeout(limits.repo_scan_timeout, scan).await {
         Ok(Ok(facts)) => facts,
         Ok(Err(e)) => Scanned::failed(&location, format!("the repo scan failed: {e}")),
@@ -71,7 +74,7 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
         log_retention: scanned.log_retention,
         k8s: scanned.k8s,
         cloud: scanned.cloud,
-        ..RepoFacts::default()
+        secrets: scanned.secrets,
     })
 }
 
@@ -81,9 +84,11 @@ struct Scanned {
     log_retention: LogRetentionFacts,
     k8s: K8sFacts,
     cloud: CloudFacts,
+    secrets: SecretFacts,
 }
 
-fn scan_files(root: &Path, shown: &str, name: &str) -> Scanned {
+fn scan_files(root: &Path, shown: &str, name: &str, baseline: Option<&str>) -> Scanned {
+    let secrets = crate::secrets::scan_repo(root, shown, baseline);
     let yaml = crate::manifests::scan(root, shown, name);
     let (tf, tf_unreadable) = crate::terraform::read_all(root, shown);
     let mut sources = crate::terraform::log_retention(&tf);
@@ -97,6 +102,7 @@ fn scan_files(root: &Path, shown: &str, name: &str) -> Scanned {
         },
         k8s: yaml.k8s,
         cloud,
+        secrets,
     }
 }
 
@@ -129,9 +135,13 @@ impl Scanned {
                         line: 0,
                         column: 0,
                     },
-                    message: why,
+                    message: why.clone(),
                 }],
                 ..CloudFacts::default()
+            },
+            secrets: SecretFacts {
+                error: Some(format!("{location}: {why}")),
+                ..SecretFacts::default()
             },
         }
     }

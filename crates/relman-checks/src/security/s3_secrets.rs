@@ -55,6 +55,11 @@ impl ServiceCheck for SecretsInRepo {
             RepoEvidence::Present(f) => f,
         };
         let s = &facts.secrets;
+        if let Some(e) = &s.error {
+            out.error(format!("the secret scan did not finish: {e}"))
+                .at(EvidenceRef::new("repo", facts.location.clone()));
+            return;
+        }
         // A baseline that cannot be read could hide nothing or everything.
         for p in &s.baseline_problems {
             out.error(format!("the secrets baseline is invalid: {p}"))
