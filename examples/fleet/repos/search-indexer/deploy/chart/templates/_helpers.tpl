@@ -1,0 +1,3 @@
+{{- define "search-indexer.labels" -}}
+app: {{ .Chart.Name }}
+{{- end }}
