@@ -35,6 +35,9 @@ pub struct Rule {
     pub class: Class,
     /// The files the rule reads; `None` is every file.
     pub applies: Option<fn(&FileInfo<'_>) -> bool>,
+    /// A quick look at the matched text before its groups are computed
+    /// (which costs more than finding the match); `false` drops it.
+    pub screen: Option<fn(&[u8]) -> bool>,
     /// A last test of a match the regex found; `false` drops it.
     pub check: Option<fn(&Candidate<'_>) -> bool>,
     /// Turns one regex match into the secrets it points to (absolute byte
@@ -64,6 +67,7 @@ impl Rule {
         scope: Scope::Line,
         class: Class::Provider,
         applies: None,
+        screen: None,
         check: None,
         expand: None,
         examples: &[],

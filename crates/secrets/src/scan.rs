@@ -2,12 +2,19 @@
 //! rule whose keyword occurred runs its regex on the keyword's line (or a
 //! block from it), then the matches are filtered, overlaps resolved, and
 //! positions and redactions computed.
+//!
+//! Keywords are matched ignoring ASCII case. Case-insensitive multi-literal
+//! search is slow (no SIMD prefilter applies), so the file is first copied
+//! in lower case, and a SIMD searcher (Teddy) looks for the lower-case
+//! keywords in the copy, leftmost-first. It only has to find lines: on
+//! each line it hits, a second automaton lists every keyword of the line
+//! (overlaps included), and the search resumes on the next line.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, packed};
 use memchr::memmem;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -31,11 +38,103 @@ const ALLOW_NEXT: &[u8] = b"relman:allow";
 pub struct Scanner {
     rules: Vec<&'static Rule>,
     regexes: Vec<Regex>,
+    /// Finds the next line holding a keyword (lower-cased text).
+    lines: LineFinder,
+    /// Lists every keyword of a line (lower-cased text), overlaps included.
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules it wakes.
     triggers: Vec<Vec<Trigger>>,
     /// Rules without keywords: they read whole files (of their kind).
     whole_file: Vec<usize>,
+}
+
+/// Finds lines holding a keyword, in the lower-cased text. It searches for
+/// *anchors*: the keywords that contain no other keyword (any line with
+/// `password` also holds `pass`), in groups of at most 64 so each group
+/// gets the SIMD searcher.
+struct LineFinder {
+    groups: Vec<Group>,
+}
+
+enum Group {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+/// Patterns per SIMD searcher: beyond this Teddy slows down sharply.
+const GROUP_SIZE: usize = 64;
+/// Anchors this long or shorter are searched in their own group(s).
+const SHORT: usize = 4;
+
+impl LineFinder {
+    fn new(patterns: &[Vec<u8>]) -> Result<LineFinder, aho_corasick::BuildError> {
+        let mut anchors: Vec<&Vec<u8>> = patterns
+            .iter()
+            .filter(|p| {
+                !patterns
+                    .iter()
+                    .any(|q| q.len() < p.len() && memmem::find(p, q).is_some())
+            })
+            .collect();
+        anchors.sort_by_key(|p| (p.len(), p.to_vec()));
+        anchors.dedup();
+        // Short anchors apart: they fire most, and a group searches with
+        // fingerprints as long as its shortest pattern.
+        let split = anchors.partition_point(|p| p.len() <= SHORT);
+        let (short, long) = anchors.split_at(split);
+        let mut groups = Vec::new();
+        for chunk in short.chunks(GROUP_SIZE).chain(long.chunks(GROUP_SIZE)) {
+            let packed = packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(chunk)
+                .build();
+            groups.push(match packed {
+                Some(s) => Group::Packed(s),
+                None => Group::Automaton(
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(chunk)?,
+                ),
+            });
+        }
+        Ok(LineFinder { groups })
+    }
+
+    /// The first anchor in `hay[from..]` of each group, cached in `next`
+    /// (one slot per group): `(start, end)` of the earliest.
+    fn find(
+        &self,
+        hay: &[u8],
+        from: usize,
+        next: &mut [Option<(usize, usize)>],
+    ) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (group, slot) in self.groups.iter().zip(next.iter_mut()) {
+            if slot.is_some_and(|(s, _)| s < from) || (slot.is_none() && from == 0) {
+                *slot = group.find(hay, from);
+            }
+            if let Some(m) = *slot
+                && best.is_none_or(|b| m.0 < b.0)
+            {
+                best = Some(m);
+            }
+        }
+        best
+    }
+}
+
+impl Group {
+    fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
+        match self {
+            Group::Packed(s) => s
+                .find_in(hay, aho_corasick::Span::from(from..hay.len()))
+                .map(|m| (m.start(), m.end())),
+            Group::Automaton(a) => a
+                .find(aho_corasick::Input::new(hay).span(from..hay.len()))
+                .map(|m| (m.start(), m.end())),
+        }
+    }
 }
 
 struct Trigger {
@@ -83,6 +182,10 @@ struct Raw {
 /// Per-thread working memory, reused from file to file.
 #[derive(Default)]
 pub(crate) struct Scratch {
+    /// The file in lower case, for the keyword search.
+    lower: Vec<u8>,
+    /// The line finder's next match per group.
+    next: Vec<Option<(usize, usize)>>,
     enabled: Vec<bool>,
     last_line: Vec<usize>,
     locs: Vec<Option<CaptureLocations>>,
@@ -138,18 +241,20 @@ impl Scanner {
                 });
             }
         }
+        let err = |e: aho_corasick::BuildError| RuleError {
+            rule: "(prefilter)",
+            message: e.to_string(),
+        };
+        let lines = LineFinder::new(&patterns).map_err(err)?;
         let prefilter = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
-            .map_err(|e| RuleError {
-                rule: "(prefilter)",
-                message: e.to_string(),
-            })?;
+            .map_err(err)?;
         Ok(Scanner {
             rules: rules.to_vec(),
             regexes,
+            lines,
             prefilter,
             triggers,
             whole_file,
@@ -197,29 +302,41 @@ impl Scanner {
             }
         }
 
-        let mut line = 0..0;
-        for m in self.prefilter.find_overlapping_iter(buf) {
-            let (s, e) = (m.start(), m.end());
-            if s < line.start || e > line.end || line.is_empty() {
-                let ls = memchr::memrchr(b'\n', &buf[..s]).map_or(0, |i| i + 1);
-                let le = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i);
-                line = ls..le;
-            }
-            for t in &self.triggers[m.pattern().as_usize()] {
-                if !scratch.enabled[t.rule]
-                    || scratch.last_line[t.rule] == line.start
-                    || (t.case_sensitive && &buf[s..e] != t.keyword)
-                {
-                    continue;
+        let mut lower = std::mem::take(&mut scratch.lower);
+        lower.clear();
+        lower.extend_from_slice(buf);
+        lower.make_ascii_lowercase();
+        let mut next = std::mem::take(&mut scratch.next);
+        next.clear();
+        next.resize(self.lines.groups.len(), None);
+        let mut from = 0;
+        while from < buf.len() {
+            let Some((s, e)) = self.lines.find(&lower, from, &mut next) else {
+                break;
+            };
+            let ls = memchr::memrchr(b'\n', &buf[..s]).map_or(0, |i| i + 1);
+            let le = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i);
+            for m in self.prefilter.find_overlapping_iter(&lower[ls..le]) {
+                let (s, e) = (ls + m.start(), ls + m.end());
+                for t in &self.triggers[m.pattern().as_usize()] {
+                    if !scratch.enabled[t.rule]
+                        || scratch.last_line[t.rule] == ls
+                        || (t.case_sensitive && &buf[s..e] != t.keyword)
+                    {
+                        continue;
+                    }
+                    scratch.last_line[t.rule] = ls;
+                    let window = match self.rules[t.rule].scope {
+                        Scope::Line => ls..le,
+                        Scope::Block(max) => ls..buf.len().min(ls.saturating_add(max)),
+                    };
+                    self.run(t.rule, &file, buf, window, scratch);
                 }
-                scratch.last_line[t.rule] = line.start;
-                let window = match self.rules[t.rule].scope {
-                    Scope::Line => line.clone(),
-                    Scope::Block(max) => line.start..buf.len().min(line.start.saturating_add(max)),
-                };
-                self.run(t.rule, &file, buf, window, scratch);
             }
+            from = le + 1;
         }
+        scratch.next = next;
+        scratch.lower = lower;
         if scratch.raw.is_empty() {
             return;
         }
@@ -244,9 +361,22 @@ impl Scanner {
         let locs = locs[ri].get_or_insert_with(|| re.capture_locations());
         let mut from = 0;
         while from <= hay.len() {
-            let Some(m) = re.captures_read_at(locs, hay, from) else {
+            let Some(mut m) = re.find_at(hay, from) else {
                 break;
             };
+            if rule.screen.is_some_and(|screen| !screen(m.as_bytes())) {
+                from = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.end() + 1
+                };
+                continue;
+            }
+            // The groups, from where the match starts (the same match).
+            match re.captures_read_at(locs, hay, m.start()) {
+                Some(c) => m = c,
+                None => break,
+            }
             from = if m.end() > m.start() {
                 m.end()
             } else {
@@ -258,15 +388,8 @@ impl Scanner {
             let (gs, ge, quoted) = unquote(hay, gs, ge);
             let (gs, ge) = trim(hay, gs, ge);
             let secret = &hay[gs..ge];
-            if filter::not_a_secret(secret) {
-                continue;
-            }
-            if rule
-                .min_entropy
-                .is_some_and(|min| entropy::shannon(secret) < min)
-            {
-                continue;
-            }
+            // The rule's own check first: for the keyword rules it looks at
+            // the key's name, which rules most matches out cheaply.
             if let Some(check) = rule.check {
                 let candidate = Candidate {
                     file,
@@ -278,6 +401,13 @@ impl Scanner {
                 if !check(&candidate) {
                     continue;
                 }
+            }
+            if filter::not_a_secret(secret)
+                || rule
+                    .min_entropy
+                    .is_some_and(|min| entropy::shannon(secret) < min)
+            {
+                continue;
             }
             if let Some(expand) = rule.expand {
                 ranges.clear();
