@@ -21,6 +21,10 @@ pub struct Rule {
     pub keywords: &'static [&'static str],
     /// Whether the keywords must occur with this exact case.
     pub case_sensitive: bool,
+    /// A literal the text around a keyword must also hold for the regex to
+    /// run (`@` for a password in a URL): a cheap test that spares most
+    /// regex searches on lines where the keyword is common.
+    pub requires: Option<&'static [u8]>,
     /// The pattern, compiled for bytes with Unicode off (`.` and classes
     /// match any byte, `\s` and `\w` are ASCII, `(?i)` is ASCII-only).
     pub regex: &'static str,
@@ -61,6 +65,7 @@ impl Rule {
         description: "",
         keywords: &[],
         case_sensitive: false,
+        requires: None,
         regex: "",
         secret_group: &[1],
         min_entropy: None,

@@ -326,10 +326,17 @@ impl Scanner {
                         continue;
                     }
                     scratch.last_line[t.rule] = ls;
-                    let window = match self.rules[t.rule].scope {
+                    let rule = self.rules[t.rule];
+                    let window = match rule.scope {
                         Scope::Line => ls..le,
                         Scope::Block(max) => ls..buf.len().min(ls.saturating_add(max)),
                     };
+                    if rule
+                        .requires
+                        .is_some_and(|r| memmem::find(&buf[window.clone()], r).is_none())
+                    {
+                        continue;
+                    }
                     self.run(t.rule, &file, buf, window, scratch);
                 }
             }

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     id: "database-url",
     description: "Database URL with a password",
     keywords: &["://"],
+    requires: Some(b"@"),
     regex: r#"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse)(?:\+[a-z0-9]+)?://([^:@/\s'"<>]*):([^\s'"<>/]+)@([A-Za-z0-9\[][^\s'"<>/@:,]*)"#,
     secret_group: &[2],
     class: Class::Format,
