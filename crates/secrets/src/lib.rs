@@ -82,6 +82,14 @@ pub struct Match {
     pub hash: String,
 }
 
+/// One built-in scanner for all tests (building one takes a while in
+/// debug builds).
+#[cfg(test)]
+pub(crate) fn test_scanner() -> &'static Scanner {
+    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(Scanner::builtin)
+}
+
 /// Every built-in rule, in the order the scanner tries them.
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
     rules::RULES.iter().copied()

@@ -46,7 +46,8 @@ pub struct Rule {
     pub check: Option<fn(&Candidate<'_>) -> bool>,
     /// Turns one regex match into the secrets it points to (absolute byte
     /// ranges in the file), for secrets the regex cannot delimit alone,
-    /// such as the values under a Kubernetes Secret's `data:`.
+    /// such as the values under a Kubernetes Secret's `data:`. Returns the
+    /// end of the text it read: the rule's keywords before it are skipped.
     pub expand: Option<Expand>,
     /// Texts the rule must find (each through the whole scanner).
     pub examples: &'static [Example],
@@ -55,8 +56,8 @@ pub struct Rule {
 }
 
 /// See [`Rule::expand`]: the file, the regex match, and where to put the
-/// secrets' byte ranges.
-pub type Expand = fn(&[u8], Range<usize>, &mut Vec<Range<usize>>);
+/// secrets' byte ranges; returns the end of the text read.
+pub type Expand = fn(&[u8], Range<usize>, &mut Vec<Range<usize>>) -> usize;
 
 impl Rule {
     /// The defaults every rule starts from (`..Rule::BASE`).
@@ -96,9 +97,10 @@ impl fmt::Debug for Rule {
 pub enum Scope {
     /// The line holding the keyword.
     Line,
-    /// From the start of the keyword's line, at most this many bytes on:
-    /// for secrets that span lines (PEM blocks, PuTTY keys).
-    Block(usize),
+    /// From the start of the keyword's line to the end of the line holding
+    /// the next `until` (at most `max` bytes on; no `until` that close, no
+    /// match): for secrets that span lines (PEM blocks, PuTTY keys).
+    Block { max: usize, until: &'static [u8] },
 }
 
 /// How specific a rule is. When two matches overlap, the more specific

@@ -191,6 +191,34 @@ pub(crate) struct Scratch {
     locs: Vec<Option<CaptureLocations>>,
     raw: Vec<Raw>,
     ranges: Vec<Range<usize>>,
+    /// Per rule: the end of the text a block rule or an expansion read.
+    done_until: Vec<usize>,
+    /// Per block rule: where its `until` literal was last found.
+    until: Vec<Until>,
+}
+
+/// The last search for a block rule's `until` literal: from `from`, found
+/// at `at` (or nowhere to the end). Keeps the searches linear in the file.
+#[derive(Default)]
+struct Until {
+    from: usize,
+    at: Option<Option<usize>>,
+}
+
+impl Until {
+    /// The first `until` at or after `from`.
+    fn find(&mut self, buf: &[u8], from: usize, until: &[u8]) -> Option<usize> {
+        if let Some(at) = self.at
+            && self.from <= from
+            && at.is_none_or(|p| p >= from)
+        {
+            return at;
+        }
+        let at = memmem::find(&buf[from..], until).map(|i| from + i);
+        self.from = from;
+        self.at = Some(at);
+        at
+    }
 }
 
 impl Scanner {
@@ -293,6 +321,10 @@ impl Scanner {
         );
         scratch.last_line.clear();
         scratch.last_line.resize(n, usize::MAX);
+        scratch.done_until.clear();
+        scratch.done_until.resize(n, 0);
+        scratch.until.clear();
+        scratch.until.resize_with(n, Until::default);
         scratch.locs.resize_with(n, || None);
         scratch.raw.clear();
 
@@ -326,10 +358,24 @@ impl Scanner {
                         continue;
                     }
                     scratch.last_line[t.rule] = ls;
+                    if ls < scratch.done_until[t.rule] {
+                        // Inside text this rule already read to its end.
+                        continue;
+                    }
                     let rule = self.rules[t.rule];
                     let window = match rule.scope {
                         Scope::Line => ls..le,
-                        Scope::Block(max) => ls..buf.len().min(ls.saturating_add(max)),
+                        Scope::Block { max, until } => {
+                            let Some(stop) = scratch.until[t.rule].find(buf, ls, until) else {
+                                continue;
+                            };
+                            if stop.saturating_sub(ls) > max {
+                                continue;
+                            }
+                            let line_end =
+                                memchr::memchr(b'\n', &buf[stop..]).map_or(buf.len(), |i| stop + i);
+                            ls..line_end
+                        }
                     };
                     if rule
                         .requires
@@ -337,7 +383,13 @@ impl Scanner {
                     {
                         continue;
                     }
-                    self.run(t.rule, &file, buf, window, scratch);
+                    let end = self.run(t.rule, &file, buf, window.clone(), scratch);
+                    if matches!(rule.scope, Scope::Block { .. }) || rule.expand.is_some() {
+                        // A block's regex found every match up to its end,
+                        // and an expansion read its text: keywords there
+                        // can only find the same again.
+                        scratch.done_until[t.rule] = end.max(window.end);
+                    }
                 }
             }
             from = le + 1;
@@ -350,7 +402,8 @@ impl Scanner {
         self.finish(buf, scratch, out);
     }
 
-    /// Runs rule `ri` over `buf[window]`, keeping what passes its filters.
+    /// Runs rule `ri` over `buf[window]`, keeping what passes its filters;
+    /// returns the end of the text read (past the window for expansions).
     fn run(
         &self,
         ri: usize,
@@ -358,7 +411,7 @@ impl Scanner {
         buf: &[u8],
         window: Range<usize>,
         scratch: &mut Scratch,
-    ) {
+    ) -> usize {
         let rule = self.rules[ri];
         let re = &self.regexes[ri];
         let hay = &buf[window.clone()];
@@ -366,6 +419,7 @@ impl Scanner {
             locs, raw, ranges, ..
         } = scratch;
         let locs = locs[ri].get_or_insert_with(|| re.capture_locations());
+        let mut read_to = window.end;
         let mut from = 0;
         while from <= hay.len() {
             let Some(mut m) = re.find_at(hay, from) else {
@@ -419,7 +473,7 @@ impl Scanner {
             if let Some(expand) = rule.expand {
                 ranges.clear();
                 let abs = window.start + m.start()..window.start + m.end();
-                expand(buf, abs, ranges);
+                read_to = read_to.max(expand(buf, abs, ranges));
                 for r in ranges.iter() {
                     let (s, e, _) = unquote(buf, r.start, r.end);
                     let (s, e) = trim(buf, s, e);
@@ -434,7 +488,7 @@ impl Scanner {
                 continue;
             }
             let at = match rule.scope {
-                Scope::Block(_) => window.start + m.start(),
+                Scope::Block { .. } => window.start + m.start(),
                 Scope::Line => window.start + gs,
             };
             raw.push(Raw {
@@ -443,6 +497,7 @@ impl Scanner {
                 at,
             });
         }
+        read_to
     }
 
     /// Resolves overlaps, drops allowed lines, and turns the raw matches
@@ -545,7 +600,7 @@ mod tests {
     use super::*;
 
     fn scan(path: &str, text: &str) -> Vec<Match> {
-        Scanner::builtin().scan(path, text.as_bytes())
+        crate::test_scanner().scan(path, text.as_bytes())
     }
 
     fn rules_found(path: &str, text: &str) -> Vec<&'static str> {
@@ -725,7 +780,7 @@ mod tests {
         );
         let found = scan("app.yaml", &text);
         assert_eq!(found.len(), 3, "{found:?}");
-        let shown = format!("{found:?} {:?}", Scanner::builtin());
+        let shown = format!("{found:?} {:?}", crate::test_scanner());
         for secret in [token.as_str(), "Zq9!xT4mW2pL", "Qm7xP2k9Lw"] {
             assert!(!shown.contains(secret), "{shown}");
             // Not even half of it.
@@ -754,7 +809,7 @@ mod tests {
         let mut text = b"caf\xe9 \xff\xfe\n".to_vec();
         text.extend_from_slice(github_token().as_bytes());
         text.extend_from_slice(b"\n\xc3\x28 password = \"Zq9\xe9xT4mW\"\n");
-        let found = Scanner::builtin().scan("latin1.txt", &text);
+        let found = crate::test_scanner().scan("latin1.txt", &text);
         let at: Vec<_> = found.iter().map(|m| (m.rule, m.line)).collect();
         assert_eq!(at, [("github-token", 2), ("password-assignment", 3)]);
         assert_eq!(found[1].redacted, "Zq…");
@@ -774,7 +829,7 @@ mod tests {
 
     #[test]
     fn empty_and_binary_looking_input_does_not_panic() {
-        let scanner = Scanner::builtin();
+        let scanner = crate::test_scanner();
         assert!(scanner.scan("", b"").is_empty());
         assert!(scanner.scan("x", b"\n\n\n").is_empty());
         let noise: Vec<u8> = (0..20_000u32)
@@ -784,6 +839,29 @@ mod tests {
         let _ = scanner.scan("x", b"password=");
         let _ = scanner.scan("x", b"-----BEGIN RSA PRIVATE KEY-----");
         let _ = scanner.scan("k.yaml", b"kind: Secret\ndata:\n  a: |\n");
+    }
+
+    /// Keywords repeated thousands of times in one file: each block rule
+    /// and each Secret document is read once, not once per keyword (which
+    /// would take minutes here).
+    #[test]
+    fn repeated_keywords_are_read_once() {
+        let scanner = crate::test_scanner();
+        let begin = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(20_000);
+        assert!(scanner.scan("keys.pem", begin.as_bytes()).is_empty());
+        let body = "MIIEogIBAAKCAQEAt1x8Rz0ZK2lW9mH4bQy6cJf3vN8aPq0sTd5uVw7XyZ1A2B3C\n";
+        let text = format!("{begin}{body}{body}-----END RSA PRIVATE KEY-----\n");
+        let found = scanner.scan("keys.pem", text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "private-key");
+        let putty = "PuTTY-User-Key-File-2: ssh-rsa\n".repeat(20_000);
+        assert!(scanner.scan("k.ppk", putty.as_bytes()).is_empty());
+        let kinds = format!(
+            "data:\n  a: {}\n{}",
+            "SW9BTHRMaW54TjFFa2lhN1pwVGo=",
+            "kind: Secret\n".repeat(20_000)
+        );
+        assert_eq!(scanner.scan("s.yaml", kinds.as_bytes()).len(), 1);
     }
 
     #[test]

@@ -288,7 +288,7 @@ mod tests {
     }
 
     fn scan(root: &Path, opts: &TreeOptions) -> TreeScan {
-        scan_tree(root, &Scanner::builtin(), opts)
+        scan_tree(root, crate::test_scanner(), opts)
     }
 
     fn paths(scan: &TreeScan) -> Vec<&str> {

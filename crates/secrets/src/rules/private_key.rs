@@ -10,7 +10,10 @@ pub static RULE: Rule = Rule {
     keywords: &["PRIVATE KEY"],
     case_sensitive: true,
     regex: r"-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----(?s:(.*?))-----END[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----",
-    scope: Scope::Block(64 * 1024),
+    scope: Scope::Block {
+        max: 64 * 1024,
+        until: b"-----END",
+    },
     check: Some(check),
     examples: EXAMPLES,
     counter_examples: COUNTER_EXAMPLES,
@@ -97,7 +100,6 @@ const COUNTER_EXAMPLES: &[Example] = &[
 
 #[cfg(test)]
 mod tests {
-    use crate::Scanner;
 
     const BODY: &str = concat!(
         "MIIEogIBAAKCAQEAt1x8Rz0ZK2lW9mH4bQy6cJf3vN8aPq0sTd5uVw7XyZ1A2B3C\n",
@@ -111,7 +113,7 @@ mod tests {
             "# deploy key\n-----BEGIN RSA PRIVATE{}KEY-----\n{}-----END RSA PRIVATE KEY-----\n",
             " ", BODY
         );
-        let found = Scanner::builtin().scan("id_rsa", text.as_bytes());
+        let found = crate::test_scanner().scan("id_rsa", text.as_bytes());
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].line, found[0].column), (2, 1));
         assert_eq!(
