@@ -850,10 +850,12 @@ mod tests {
         let begin = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(20_000);
         assert!(scanner.scan("keys.pem", begin.as_bytes()).is_empty());
         let body = "MIIEogIBAAKCAQEAt1x8Rz0ZK2lW9mH4bQy6cJf3vN8aPq0sTd5uVw7XyZ1A2B3C\n";
-        let text = format!("{begin}{body}{body}-----END RSA PRIVATE KEY-----\n");
+        let text = format!(
+            "{begin}-----BEGIN RSA PRIVATE KEY-----\n{body}{body}-----END RSA PRIVATE KEY-----\n"
+        );
         let found = scanner.scan("keys.pem", text.as_bytes());
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].rule, "private-key");
+        assert_eq!((found[0].rule, found[0].line), ("private-key", 20_001));
         let putty = "PuTTY-User-Key-File-2: ssh-rsa\n".repeat(20_000);
         assert!(scanner.scan("k.ppk", putty.as_bytes()).is_empty());
         let kinds = format!(

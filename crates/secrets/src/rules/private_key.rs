@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     description: "Private key",
     keywords: &["PRIVATE KEY"],
     case_sensitive: true,
-    regex: r"-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----(?s:(.*?))-----END[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----",
+    regex: r"-----BEGIN[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----((?:[^-]|-[^-])*?)-----END[ A-Z0-9]{0,24}PRIVATE KEY(?: BLOCK)?-----",
     scope: Scope::Block {
         max: 64 * 1024,
         until: b"-----END",
@@ -20,14 +20,24 @@ pub static RULE: Rule = Rule {
     ..Rule::BASE
 };
 
-/// A body with less than 64 base64 characters is a marker in code or a
-/// placeholder, not a key.
+/// A key's body is lines of base64: runs of 16+ base64 characters must
+/// hold at least 64 characters and four fifths of the text (spaces,
+/// quotes and backslashes aside, so keys written as string literals with
+/// `\n` escapes count). A marker in code with a placeholder or code
+/// between `BEGIN` and `END` does not.
 fn check(c: &Candidate<'_>) -> bool {
-    c.secret()
+    let body = c.secret();
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+    let long: usize = body
+        .split(|b| !base64(b))
+        .filter(|run| run.len() >= 16)
+        .map(<[u8]>::len)
+        .sum();
+    let text = body
         .iter()
-        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
-        .count()
-        >= 64
+        .filter(|b| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b'\\'))
+        .count();
+    long >= 64 && long * 5 >= text * 4
 }
 
 const EXAMPLES: &[Example] = &[
