@@ -19,9 +19,10 @@ use crate::filter;
 use crate::rule::Candidate;
 
 /// The regex of a keyword rule for the keyword alternation `kw`. A bare
-/// (unquoted) value must end its line, or be followed by a comment or a
-/// separator (`,` `;` `&` `)` `]` `}`): `password: the one you chose` is
-/// prose, `key = items.get(k)` is code.
+/// (unquoted) value holds no brackets and must end its line, or be
+/// followed by a comment or a separator (`,` `;` `&` `)` `]` `}`):
+/// `password: the one you chose` is prose, `key = items.get(k)` and
+/// `pwd.o: $(srcdir)/pwd.c` are code.
 ///
 /// Groups: quoted key 1, value 2 (quoted) or 3 (bare); call arguments:
 /// key 4, value 5; bare key 6, value 7 (quoted) or 8 (bare); XML element
@@ -31,7 +32,7 @@ macro_rules! assignment_regex {
         concat!(
             r#"(?i)["']([A-Za-z0-9_.\-$@]*"#,
             $kw,
-            r#"[A-Za-z0-9_.\-]*)["'][ \t]*(?:=>|:=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*')|([^\s"'`,;&<>]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
+            r#"[A-Za-z0-9_.\-]*)["'][ \t]*(?:=>|:=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*')|([^\s"'`,;&<>(){}\[\]]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
             r#"|\([ \t]*["']([A-Za-z0-9_.\-$@]*"#,
             $kw,
             r#"[A-Za-z0-9_.\-]*)["'][ \t]*,[ \t]*("[^"\r\n]*"|'[^'\r\n]*')"#,
@@ -39,7 +40,7 @@ macro_rules! assignment_regex {
             $kw,
             r#"[A-Za-z0-9_.\-]*|"#,
             $kw,
-            r#"[A-Za-z0-9_.\-]*)[ \t]*(?:=>|:=|\?=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*'|`[^`\r\n]*`)|([^\s"'`,;&<>]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
+            r#"[A-Za-z0-9_.\-]*)[ \t]*(?:=>|:=|\?=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*'|`[^`\r\n]*`)|([^\s"'`,;&<>(){}\[\]]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
             r#"|<([A-Za-z0-9_:.\-]*"#,
             $kw,
             r#"[A-Za-z0-9_:.\-]*)(?:\s[^>\r\n]*)?>([^<\r\n]+)</"#,
@@ -318,9 +319,10 @@ pub(crate) fn key_kind(key: &[u8]) -> Option<KeyKind> {
         return None;
     }
     let password = |w: &str| {
-        ["password", "passwd", "passphrase", "passcode", "pwd"]
+        ["password", "passwd", "passphrase", "passcode"]
             .iter()
             .any(|p| w.contains(p))
+            || w.ends_with("pwd")
             || (w.ends_with("pass") && !["bypass", "compass", "surpass", "trespass"].contains(&w))
     };
     let secret = |w: &str| {
@@ -490,6 +492,9 @@ mod tests {
             ("needless_pass_by_value", None),
             ("late-compile-pass.rs", None),
             ("db_pass", Some(Password)),
+            ("DB_PWD", Some(Password)),
+            ("adminpwd", Some(Password)),
+            ("pwdmodule.o", None),
             ("author", None),
             ("passwordField", None),
             ("password_file", None),
