@@ -101,27 +101,38 @@ impl LineFinder {
         Ok(LineFinder { groups })
     }
 
-    /// The first anchor in `hay[from..]` of each group, cached in `next`
-    /// (one slot per group): `(start, end)` of the earliest.
-    fn find(
-        &self,
-        hay: &[u8],
-        from: usize,
-        next: &mut [Option<(usize, usize)>],
-    ) -> Option<(usize, usize)> {
+    /// The first anchor in `hay[from..]`: `(start, end)`. `next` keeps
+    /// each group's last answer (one slot per group), still good while it
+    /// lies at or after `from`, so each group reads the text once.
+    fn find(&self, hay: &[u8], from: usize, next: &mut [Slot]) -> Option<(usize, usize)> {
         let mut best: Option<(usize, usize)> = None;
         for (group, slot) in self.groups.iter().zip(next.iter_mut()) {
-            if slot.is_some_and(|(s, _)| s < from) || (slot.is_none() && from == 0) {
-                *slot = group.find(hay, from);
+            let stale = match *slot {
+                Slot::Unsearched => true,
+                Slot::At(s, _) => s < from,
+                Slot::Exhausted => false,
+            };
+            if stale {
+                *slot = group
+                    .find(hay, from)
+                    .map_or(Slot::Exhausted, |(s, e)| Slot::At(s, e));
             }
-            if let Some(m) = *slot
-                && best.is_none_or(|b| m.0 < b.0)
+            if let Slot::At(s, e) = *slot
+                && best.is_none_or(|b| s < b.0)
             {
-                best = Some(m);
+                best = Some((s, e));
             }
         }
         best
     }
+}
+
+/// A group's last answer in [`LineFinder::find`].
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Unsearched,
+    At(usize, usize),
+    Exhausted,
 }
 
 impl Group {
@@ -185,7 +196,7 @@ pub(crate) struct Scratch {
     /// The file in lower case, for the keyword search.
     lower: Vec<u8>,
     /// The line finder's next match per group.
-    next: Vec<Option<(usize, usize)>>,
+    next: Vec<Slot>,
     enabled: Vec<bool>,
     last_line: Vec<usize>,
     locs: Vec<Option<CaptureLocations>>,
@@ -340,7 +351,7 @@ impl Scanner {
         lower.make_ascii_lowercase();
         let mut next = std::mem::take(&mut scratch.next);
         next.clear();
-        next.resize(self.lines.groups.len(), None);
+        next.resize(self.lines.groups.len(), Slot::Unsearched);
         let mut from = 0;
         while from < buf.len() {
             let Some((s, e)) = self.lines.find(&lower, from, &mut next) else {
@@ -597,6 +608,8 @@ fn trim(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::Strategy;
+
     use super::*;
 
     fn scan(path: &str, text: &str) -> Vec<Match> {
@@ -839,6 +852,36 @@ mod tests {
         let _ = scanner.scan("x", b"password=");
         let _ = scanner.scan("x", b"-----BEGIN RSA PRIVATE KEY-----");
         let _ = scanner.scan("k.yaml", b"kind: Secret\ndata:\n  a: |\n");
+    }
+
+    proptest::proptest! {
+        /// Any bytes, including keyword-rich ones: no panic, positions on
+        /// real lines, and a redaction that never shows more than a
+        /// quarter of anything.
+        #[test]
+        fn any_input_is_scanned_safely(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[ -~]{0,12}").expect("valid").prop_map(String::into_bytes),
+                    proptest::sample::select(vec![
+                        &b"password = \""[..], b"token: ", b"\n", b"-----BEGIN RSA PRIVATE KEY-----\n",
+                        b"-----END RSA PRIVATE KEY-----", b"kind: Secret\ndata:\n  a: ", b"postgres://u:",
+                        b"@h/", b"ghp_", b"\xff\xfe", b"\r\n", b"  ", b"AKIA", b"${", b"}", b"<Pass>", b"</Pass>",
+                    ]).prop_map(<[u8]>::to_vec),
+                ],
+                0..60,
+            ),
+            path in proptest::sample::select(vec!["a.py", "values.yaml", ".env", "Cargo.lock", "x.pub", ".pgpass"]),
+        ) {
+            let text = parts.concat();
+            let lines = text.split(|&b| b == b'\n').count() as u32;
+            for m in crate::test_scanner().scan(path, &text) {
+                proptest::prop_assert!(m.line >= 1 && m.line <= lines);
+                proptest::prop_assert!(m.column >= 1);
+                proptest::prop_assert!(m.redacted.chars().count() <= 7);
+                proptest::prop_assert!(m.hash.starts_with("sha256:") && m.hash.len() == 23);
+            }
+        }
     }
 
     /// Keywords repeated thousands of times in one file: each block rule
