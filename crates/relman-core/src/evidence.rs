@@ -41,6 +41,9 @@ pub enum LogsEvidence {
 }
 
 /// The service's repository checkout.
+// Built once per service and read by reference: the size of `Present` costs
+// nothing, and boxing it would only add noise where it is matched.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Default)]
 pub enum RepoEvidence {
     /// The descriptor names no repo.
