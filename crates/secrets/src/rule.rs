@@ -168,13 +168,9 @@ impl<'a> Candidate<'a> {
         groups.iter().find_map(|&i| self.group(i))
     }
 
-    /// What follows the first of `groups` that took part, to the end of the
-    /// text the regex ran on (the line, for line rules).
-    pub fn after(&self, groups: &[usize]) -> &'a [u8] {
-        groups
-            .iter()
-            .find_map(|&i| self.locs.get(i))
-            .map_or(&[][..], |(_, e)| &self.hay[e..])
+    /// The text the regex ran on: the keyword's line for line rules.
+    pub fn text(&self) -> &'a [u8] {
+        self.hay
     }
 
     /// The secret, without surrounding quotes.
