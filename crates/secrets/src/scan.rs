@@ -46,6 +46,8 @@ pub struct Scanner {
     triggers: Vec<Vec<Trigger>>,
     /// Rules without keywords: they read whole files (of their kind).
     whole_file: Vec<usize>,
+    /// The longest keyword, in bytes.
+    longest_keyword: usize,
 }
 
 /// Finds lines holding a keyword, in the lower-cased text. It searches for
@@ -290,6 +292,7 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(err)?;
+        let longest_keyword = patterns.iter().map(Vec::len).max().unwrap_or(0);
         Ok(Scanner {
             rules: rules.to_vec(),
             regexes,
@@ -297,6 +300,7 @@ impl Scanner {
             prefilter,
             triggers,
             whole_file,
+            longest_keyword,
         })
     }
 
@@ -359,8 +363,14 @@ impl Scanner {
             };
             let ls = memchr::memrchr(b'\n', &buf[..s]).map_or(0, |i| i + 1);
             let le = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i);
-            for m in self.prefilter.find_overlapping_iter(&lower[ls..le]) {
-                let (s, e) = (ls + m.start(), ls + m.end());
+            // No anchor lies between the line's start and `s`, so no
+            // keyword starts more than a keyword's length before it.
+            let keywords_from = ls.max(s.saturating_sub(self.longest_keyword));
+            for m in self
+                .prefilter
+                .find_overlapping_iter(&lower[keywords_from..le])
+            {
+                let (s, e) = (keywords_from + m.start(), keywords_from + m.end());
                 for t in &self.triggers[m.pattern().as_usize()] {
                     if !scratch.enabled[t.rule]
                         || scratch.last_line[t.rule] == ls
