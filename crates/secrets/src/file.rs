@@ -30,7 +30,7 @@ const SOURCE_EXTENSIONS: &[&str] = &[
     "scala", "sc", "groovy", "go", "rs", "c", "h", "cc", "cpp", "cxx", "hh", "hpp", "hxx", "cs",
     "fs", "vb", "rb", "php", "swift", "m", "mm", "pl", "pm", "lua", "dart", "r", "jl", "ex", "exs",
     "erl", "hrl", "hs", "ml", "mli", "clj", "cljs", "elm", "zig", "nim", "v", "sv", "vue",
-    "svelte", "coffee",
+    "svelte", "coffee", "tf", "tfvars", "hcl", "nomad",
 ];
 
 const LOCKFILES: &[&str] = &[
@@ -101,6 +101,7 @@ mod tests {
     fn kinds_follow_the_name() {
         assert_eq!(FileInfo::new("src/app.py").kind, FileKind::Source);
         assert_eq!(FileInfo::new("a\\b\\Main.java").kind, FileKind::Source);
+        assert_eq!(FileInfo::new("infra/main.tf").kind, FileKind::Source);
         assert_eq!(FileInfo::new("Cargo.lock").kind, FileKind::Lockfile);
         assert_eq!(
             FileInfo::new("web/package-lock.json").kind,

@@ -3,6 +3,10 @@
 //! public keys. Every rule's matches pass through [`not_a_secret`]; the
 //! keyword rules also drop [`common_word`]s.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Markers of a documentation example or a value to be filled in (ASCII
 /// case ignored), anywhere in the value.
 const EXAMPLE_MARKERS: &[&[u8]] = &[
@@ -71,6 +75,10 @@ const REFERENCE_PREFIXES: &[&[u8]] = &[
     b"projects/",
     b"secrets.",
     b"credentials(",
+    b"var.",
+    b"local.",
+    b"module.",
+    b"data.",
 ];
 
 /// Prefixes (ASCII case ignored) of a digest: a hash of public content.
@@ -206,7 +214,13 @@ fn is_ident_byte(b: u8) -> bool {
 /// A documentation example: `AKIAIOSFODNN7EXAMPLE`, `your_token_here`,
 /// `<password>`, `sk_live_...`, `****`.
 pub fn is_example(v: &[u8]) -> bool {
-    if PUBLISHED.contains(&v) || EXAMPLE_MARKERS.iter().any(|m| contains_ci(v, m)) {
+    static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(EXAMPLE_MARKERS)
+            .expect("a few short literals build")
+    });
+    if PUBLISHED.contains(&v) || MARKERS.is_match(v) {
         return true;
     }
     // `<password>`, `<your token>`: an angle-bracketed name.

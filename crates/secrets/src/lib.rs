@@ -12,10 +12,10 @@
 //! # What it does
 //!
 //! - [`Scanner::scan`] reads one file's bytes (UTF-8 or not). One pass of
-//!   an Aho-Corasick prefilter over every rule's keywords finds where a
-//!   secret may be; only the rules whose keywords occur run their regex,
-//!   on the keyword's line (or the block that follows, for multi-line
-//!   keys). Each match then passes the [`filter`]s of what is not a
+//!   a SIMD multi-literal search over every rule's keywords (ASCII case
+//!   ignored) finds the lines where a secret may be; only the rules whose
+//!   keywords occur there run their regex (`regex::bytes`), on that line
+//!   (or the block that follows, for multi-line keys). Each match then passes the [`filter`]s of what is not a
 //!   secret: documentation examples (`AKIAIOSFODNN7EXAMPLE`, `your_token`,
 //!   `<password>`), placeholders (`${VAR}`, `{{ .Values.x }}`),
 //!   references (`os.environ[…]`, `secretKeyRef`, `vault:…`, ARNs),
@@ -25,6 +25,19 @@
 //!   followed, binaries and oversized files skipped).
 //! - [`rules()`] lists the rules, with their descriptions and examples,
 //!   for listings such as `relman explain`.
+//!
+//! Rules come in three [`Class`]es, and when two find the same bytes the
+//! more specific wins: provider token formats and key files; known
+//! credential formats (URLs with a password, `.netrc`, `.pgpass`,
+//! `.npmrc`, Docker `auth`, connection strings, password hashes, Secret
+//! manifests, `Authorization` headers); and the keyword rules, which
+//! find `password`-like keys assigned a literal, and `secret`/`token`/
+//! `key`-like keys assigned a value that passes an entropy test
+//! calibrated on real text ([`entropy`]). In program source only quoted
+//! literals are values; in lockfiles and public keys the keyword rules do
+//! not run. Each rule lives in its own file under `src/rules/`, with its
+//! examples and counter-examples, which the tests run through the whole
+//! scanner; `src/rules/mod.rs` lists them.
 //!
 //! Positions are 1-based; columns count bytes. A finding points at the
 //! start of the secret, except for a private key or PuTTY key, where it
@@ -80,6 +93,14 @@ pub struct Match {
     /// `sha256:` and the first 16 hex digits of the SHA-256 of the
     /// secret's bytes: the same secret gives the same hash in every file.
     pub hash: String,
+}
+
+/// One built-in scanner for all tests (building one takes a while in
+/// debug builds).
+#[cfg(test)]
+pub(crate) fn test_scanner() -> &'static Scanner {
+    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(Scanner::builtin)
 }
 
 /// Every built-in rule, in the order the scanner tries them.

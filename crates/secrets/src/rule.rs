@@ -21,6 +21,10 @@ pub struct Rule {
     pub keywords: &'static [&'static str],
     /// Whether the keywords must occur with this exact case.
     pub case_sensitive: bool,
+    /// A literal the text around a keyword must also hold for the regex to
+    /// run (`@` for a password in a URL): a cheap test that spares most
+    /// regex searches on lines where the keyword is common.
+    pub requires: Option<&'static [u8]>,
     /// The pattern, compiled for bytes with Unicode off (`.` and classes
     /// match any byte, `\s` and `\w` are ASCII, `(?i)` is ASCII-only).
     pub regex: &'static str,
@@ -35,11 +39,15 @@ pub struct Rule {
     pub class: Class,
     /// The files the rule reads; `None` is every file.
     pub applies: Option<fn(&FileInfo<'_>) -> bool>,
+    /// A quick look at the matched text before its groups are computed
+    /// (which costs more than finding the match); `false` drops it.
+    pub screen: Option<fn(&[u8]) -> bool>,
     /// A last test of a match the regex found; `false` drops it.
     pub check: Option<fn(&Candidate<'_>) -> bool>,
     /// Turns one regex match into the secrets it points to (absolute byte
     /// ranges in the file), for secrets the regex cannot delimit alone,
-    /// such as the values under a Kubernetes Secret's `data:`.
+    /// such as the values under a Kubernetes Secret's `data:`. Returns the
+    /// end of the text it read: the rule's keywords before it are skipped.
     pub expand: Option<Expand>,
     /// Texts the rule must find (each through the whole scanner).
     pub examples: &'static [Example],
@@ -48,8 +56,8 @@ pub struct Rule {
 }
 
 /// See [`Rule::expand`]: the file, the regex match, and where to put the
-/// secrets' byte ranges.
-pub type Expand = fn(&[u8], Range<usize>, &mut Vec<Range<usize>>);
+/// secrets' byte ranges; returns the end of the text read.
+pub type Expand = fn(&[u8], Range<usize>, &mut Vec<Range<usize>>) -> usize;
 
 impl Rule {
     /// The defaults every rule starts from (`..Rule::BASE`).
@@ -58,12 +66,14 @@ impl Rule {
         description: "",
         keywords: &[],
         case_sensitive: false,
+        requires: None,
         regex: "",
         secret_group: &[1],
         min_entropy: None,
         scope: Scope::Line,
         class: Class::Provider,
         applies: None,
+        screen: None,
         check: None,
         expand: None,
         examples: &[],
@@ -87,9 +97,10 @@ impl fmt::Debug for Rule {
 pub enum Scope {
     /// The line holding the keyword.
     Line,
-    /// From the start of the keyword's line, at most this many bytes on:
-    /// for secrets that span lines (PEM blocks, PuTTY keys).
-    Block(usize),
+    /// From the start of the keyword's line to the end of the line holding
+    /// the next `until` (at most `max` bytes on; no `until` that close, no
+    /// match): for secrets that span lines (PEM blocks, PuTTY keys).
+    Block { max: usize, until: &'static [u8] },
 }
 
 /// How specific a rule is. When two matches overlap, the more specific
@@ -157,13 +168,9 @@ impl<'a> Candidate<'a> {
         groups.iter().find_map(|&i| self.group(i))
     }
 
-    /// What follows the first of `groups` that took part, to the end of the
-    /// text the regex ran on (the line, for line rules).
-    pub fn after(&self, groups: &[usize]) -> &'a [u8] {
-        groups
-            .iter()
-            .find_map(|&i| self.locs.get(i))
-            .map_or(&[][..], |(_, e)| &self.hay[e..])
+    /// The text the regex ran on: the keyword's line for line rules.
+    pub fn text(&self) -> &'a [u8] {
+        self.hay
     }
 
     /// The secret, without surrounding quotes.

@@ -2,12 +2,19 @@
 //! rule whose keyword occurred runs its regex on the keyword's line (or a
 //! block from it), then the matches are filtered, overlaps resolved, and
 //! positions and redactions computed.
+//!
+//! Keywords are matched ignoring ASCII case. Case-insensitive multi-literal
+//! search is slow (no SIMD prefilter applies), so the file is first copied
+//! in lower case, and a SIMD searcher (Teddy) looks for the lower-case
+//! keywords in the copy, leftmost-first. It only has to find lines: on
+//! each line it hits, a second automaton lists every keyword of the line
+//! (overlaps included), and the search resumes on the next line.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, packed};
 use memchr::memmem;
 use regex::bytes::{CaptureLocations, Regex, RegexBuilder};
 
@@ -31,11 +38,116 @@ const ALLOW_NEXT: &[u8] = b"relman:allow";
 pub struct Scanner {
     rules: Vec<&'static Rule>,
     regexes: Vec<Regex>,
+    /// Finds the next line holding a keyword (lower-cased text).
+    lines: LineFinder,
+    /// Lists every keyword of a line (lower-cased text), overlaps included.
     prefilter: AhoCorasick,
     /// For each prefilter pattern, the rules it wakes.
     triggers: Vec<Vec<Trigger>>,
     /// Rules without keywords: they read whole files (of their kind).
     whole_file: Vec<usize>,
+    /// The longest keyword, in bytes.
+    longest_keyword: usize,
+}
+
+/// Finds lines holding a keyword, in the lower-cased text. It searches for
+/// *anchors*: the keywords that contain no other keyword (any line with
+/// `password` also holds `pass`), in groups of at most 64 so each group
+/// gets the SIMD searcher.
+struct LineFinder {
+    groups: Vec<Group>,
+}
+
+enum Group {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+/// Patterns per SIMD searcher: beyond this Teddy slows down sharply.
+const GROUP_SIZE: usize = 64;
+/// Anchors this long or shorter are searched in their own group(s).
+const SHORT: usize = 4;
+
+impl LineFinder {
+    fn new(patterns: &[Vec<u8>]) -> Result<LineFinder, aho_corasick::BuildError> {
+        let mut anchors: Vec<&Vec<u8>> = patterns
+            .iter()
+            .filter(|p| {
+                !patterns
+                    .iter()
+                    .any(|q| q.len() < p.len() && memmem::find(p, q).is_some())
+            })
+            .collect();
+        anchors.sort_by_key(|p| (p.len(), p.to_vec()));
+        anchors.dedup();
+        // Short anchors apart: they fire most, and a group searches with
+        // fingerprints as long as its shortest pattern.
+        let split = anchors.partition_point(|p| p.len() <= SHORT);
+        let (short, long) = anchors.split_at(split);
+        let mut groups = Vec::new();
+        for chunk in short.chunks(GROUP_SIZE).chain(long.chunks(GROUP_SIZE)) {
+            let packed = packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(chunk)
+                .build();
+            groups.push(match packed {
+                Some(s) => Group::Packed(s),
+                None => Group::Automaton(
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(chunk)?,
+                ),
+            });
+        }
+        Ok(LineFinder { groups })
+    }
+
+    /// The first anchor in `hay[from..]`: `(start, end)`. `next` keeps
+    /// each group's last answer (one slot per group), still good while it
+    /// lies at or after `from`, so each group reads the text once.
+    fn find(&self, hay: &[u8], from: usize, next: &mut [Slot]) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (group, slot) in self.groups.iter().zip(next.iter_mut()) {
+            let stale = match *slot {
+                Slot::Unsearched => true,
+                Slot::At(s, _) => s < from,
+                Slot::Exhausted => false,
+            };
+            if stale {
+                *slot = group
+                    .find(hay, from)
+                    .map_or(Slot::Exhausted, |(s, e)| Slot::At(s, e));
+            }
+            if let Slot::At(s, e) = *slot
+                && best.is_none_or(|b| s < b.0)
+            {
+                best = Some((s, e));
+            }
+        }
+        best
+    }
+}
+
+/// A group's last answer in [`LineFinder::find`].
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Unsearched,
+    At(usize, usize),
+    Exhausted,
+}
+
+impl Group {
+    fn find(&self, hay: &[u8], from: usize) -> Option<(usize, usize)> {
+        match self {
+            Group::Packed(s) => s
+                .find_in(hay, aho_corasick::Span::from(from..hay.len()))
+                .map(|m| (m.start(), m.end())),
+            Group::Automaton(a) => a
+                .find(aho_corasick::Input::new(hay).span(from..hay.len()))
+                .map(|m| (m.start(), m.end())),
+        }
+    }
 }
 
 struct Trigger {
@@ -83,11 +195,43 @@ struct Raw {
 /// Per-thread working memory, reused from file to file.
 #[derive(Default)]
 pub(crate) struct Scratch {
+    /// The file in lower case, for the keyword search.
+    lower: Vec<u8>,
+    /// The line finder's next match per group.
+    next: Vec<Slot>,
     enabled: Vec<bool>,
     last_line: Vec<usize>,
     locs: Vec<Option<CaptureLocations>>,
     raw: Vec<Raw>,
     ranges: Vec<Range<usize>>,
+    /// Per rule: the end of the text a block rule or an expansion read.
+    done_until: Vec<usize>,
+    /// Per block rule: where its `until` literal was last found.
+    until: Vec<Until>,
+}
+
+/// The last search for a block rule's `until` literal: from `from`, found
+/// at `at` (or nowhere to the end). Keeps the searches linear in the file.
+#[derive(Default)]
+struct Until {
+    from: usize,
+    at: Option<Option<usize>>,
+}
+
+impl Until {
+    /// The first `until` at or after `from`.
+    fn find(&mut self, buf: &[u8], from: usize, until: &[u8]) -> Option<usize> {
+        if let Some(at) = self.at
+            && self.from <= from
+            && at.is_none_or(|p| p >= from)
+        {
+            return at;
+        }
+        let at = memmem::find(&buf[from..], until).map(|i| from + i);
+        self.from = from;
+        self.at = Some(at);
+        at
+    }
 }
 
 impl Scanner {
@@ -138,21 +282,25 @@ impl Scanner {
                 });
             }
         }
+        let err = |e: aho_corasick::BuildError| RuleError {
+            rule: "(prefilter)",
+            message: e.to_string(),
+        };
+        let lines = LineFinder::new(&patterns).map_err(err)?;
         let prefilter = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
-            .map_err(|e| RuleError {
-                rule: "(prefilter)",
-                message: e.to_string(),
-            })?;
+            .map_err(err)?;
+        let longest_keyword = patterns.iter().map(Vec::len).max().unwrap_or(0);
         Ok(Scanner {
             rules: rules.to_vec(),
             regexes,
+            lines,
             prefilter,
             triggers,
             whole_file,
+            longest_keyword,
         })
     }
 
@@ -188,6 +336,10 @@ impl Scanner {
         );
         scratch.last_line.clear();
         scratch.last_line.resize(n, usize::MAX);
+        scratch.done_until.clear();
+        scratch.done_until.resize(n, 0);
+        scratch.until.clear();
+        scratch.until.resize_with(n, Until::default);
         scratch.locs.resize_with(n, || None);
         scratch.raw.clear();
 
@@ -197,36 +349,82 @@ impl Scanner {
             }
         }
 
-        let mut line = 0..0;
-        for m in self.prefilter.find_overlapping_iter(buf) {
-            let (s, e) = (m.start(), m.end());
-            if s < line.start || e > line.end || line.is_empty() {
-                let ls = memchr::memrchr(b'\n', &buf[..s]).map_or(0, |i| i + 1);
-                let le = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i);
-                line = ls..le;
-            }
-            for t in &self.triggers[m.pattern().as_usize()] {
-                if !scratch.enabled[t.rule]
-                    || scratch.last_line[t.rule] == line.start
-                    || (t.case_sensitive && &buf[s..e] != t.keyword)
-                {
-                    continue;
+        let mut lower = std::mem::take(&mut scratch.lower);
+        lower.clear();
+        lower.extend_from_slice(buf);
+        lower.make_ascii_lowercase();
+        let mut next = std::mem::take(&mut scratch.next);
+        next.clear();
+        next.resize(self.lines.groups.len(), Slot::Unsearched);
+        let mut from = 0;
+        while from < buf.len() {
+            let Some((s, e)) = self.lines.find(&lower, from, &mut next) else {
+                break;
+            };
+            let ls = memchr::memrchr(b'\n', &buf[..s]).map_or(0, |i| i + 1);
+            let le = memchr::memchr(b'\n', &buf[e..]).map_or(buf.len(), |i| e + i);
+            // No anchor lies between the line's start and `s`, so no
+            // keyword starts more than a keyword's length before it.
+            let keywords_from = ls.max(s.saturating_sub(self.longest_keyword));
+            for m in self
+                .prefilter
+                .find_overlapping_iter(&lower[keywords_from..le])
+            {
+                let (s, e) = (keywords_from + m.start(), keywords_from + m.end());
+                for t in &self.triggers[m.pattern().as_usize()] {
+                    if !scratch.enabled[t.rule]
+                        || scratch.last_line[t.rule] == ls
+                        || (t.case_sensitive && &buf[s..e] != t.keyword)
+                    {
+                        continue;
+                    }
+                    scratch.last_line[t.rule] = ls;
+                    if ls < scratch.done_until[t.rule] {
+                        // Inside text this rule already read to its end.
+                        continue;
+                    }
+                    let rule = self.rules[t.rule];
+                    let window = match rule.scope {
+                        Scope::Line => ls..le,
+                        Scope::Block { max, until } => {
+                            let Some(stop) = scratch.until[t.rule].find(buf, ls, until) else {
+                                continue;
+                            };
+                            if stop.saturating_sub(ls) > max {
+                                continue;
+                            }
+                            let line_end =
+                                memchr::memchr(b'\n', &buf[stop..]).map_or(buf.len(), |i| stop + i);
+                            ls..line_end
+                        }
+                    };
+                    if rule
+                        .requires
+                        .is_some_and(|r| memmem::find(&buf[window.clone()], r).is_none())
+                    {
+                        continue;
+                    }
+                    let end = self.run(t.rule, &file, buf, window.clone(), scratch);
+                    if matches!(rule.scope, Scope::Block { .. }) || rule.expand.is_some() {
+                        // A block's regex found every match up to its end,
+                        // and an expansion read its text: keywords there
+                        // can only find the same again.
+                        scratch.done_until[t.rule] = end.max(window.end);
+                    }
                 }
-                scratch.last_line[t.rule] = line.start;
-                let window = match self.rules[t.rule].scope {
-                    Scope::Line => line.clone(),
-                    Scope::Block(max) => line.start..buf.len().min(line.start.saturating_add(max)),
-                };
-                self.run(t.rule, &file, buf, window, scratch);
             }
+            from = le + 1;
         }
+        scratch.next = next;
+        scratch.lower = lower;
         if scratch.raw.is_empty() {
             return;
         }
         self.finish(buf, scratch, out);
     }
 
-    /// Runs rule `ri` over `buf[window]`, keeping what passes its filters.
+    /// Runs rule `ri` over `buf[window]`, keeping what passes its filters;
+    /// returns the end of the text read (past the window for expansions).
     fn run(
         &self,
         ri: usize,
@@ -234,7 +432,7 @@ impl Scanner {
         buf: &[u8],
         window: Range<usize>,
         scratch: &mut Scratch,
-    ) {
+    ) -> usize {
         let rule = self.rules[ri];
         let re = &self.regexes[ri];
         let hay = &buf[window.clone()];
@@ -242,11 +440,25 @@ impl Scanner {
             locs, raw, ranges, ..
         } = scratch;
         let locs = locs[ri].get_or_insert_with(|| re.capture_locations());
+        let mut read_to = window.end;
         let mut from = 0;
         while from <= hay.len() {
-            let Some(m) = re.captures_read_at(locs, hay, from) else {
+            let Some(mut m) = re.find_at(hay, from) else {
                 break;
             };
+            if rule.screen.is_some_and(|screen| !screen(m.as_bytes())) {
+                from = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.end() + 1
+                };
+                continue;
+            }
+            // The groups, from where the match starts (the same match).
+            match re.captures_read_at(locs, hay, m.start()) {
+                Some(c) => m = c,
+                None => break,
+            }
             from = if m.end() > m.start() {
                 m.end()
             } else {
@@ -258,15 +470,8 @@ impl Scanner {
             let (gs, ge, quoted) = unquote(hay, gs, ge);
             let (gs, ge) = trim(hay, gs, ge);
             let secret = &hay[gs..ge];
-            if filter::not_a_secret(secret) {
-                continue;
-            }
-            if rule
-                .min_entropy
-                .is_some_and(|min| entropy::shannon(secret) < min)
-            {
-                continue;
-            }
+            // The rule's own check first: for the keyword rules it looks at
+            // the key's name, which rules most matches out cheaply.
             if let Some(check) = rule.check {
                 let candidate = Candidate {
                     file,
@@ -279,10 +484,17 @@ impl Scanner {
                     continue;
                 }
             }
+            if filter::not_a_secret(secret)
+                || rule
+                    .min_entropy
+                    .is_some_and(|min| entropy::shannon(secret) < min)
+            {
+                continue;
+            }
             if let Some(expand) = rule.expand {
                 ranges.clear();
                 let abs = window.start + m.start()..window.start + m.end();
-                expand(buf, abs, ranges);
+                read_to = read_to.max(expand(buf, abs, ranges));
                 for r in ranges.iter() {
                     let (s, e, _) = unquote(buf, r.start, r.end);
                     let (s, e) = trim(buf, s, e);
@@ -297,7 +509,7 @@ impl Scanner {
                 continue;
             }
             let at = match rule.scope {
-                Scope::Block(_) => window.start + m.start(),
+                Scope::Block { .. } => window.start + m.start(),
                 Scope::Line => window.start + gs,
             };
             raw.push(Raw {
@@ -306,6 +518,7 @@ impl Scanner {
                 at,
             });
         }
+        read_to
     }
 
     /// Resolves overlaps, drops allowed lines, and turns the raw matches
@@ -405,10 +618,12 @@ fn trim(hay: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::Strategy;
+
     use super::*;
 
     fn scan(path: &str, text: &str) -> Vec<Match> {
-        Scanner::builtin().scan(path, text.as_bytes())
+        crate::test_scanner().scan(path, text.as_bytes())
     }
 
     fn rules_found(path: &str, text: &str) -> Vec<&'static str> {
@@ -588,7 +803,7 @@ mod tests {
         );
         let found = scan("app.yaml", &text);
         assert_eq!(found.len(), 3, "{found:?}");
-        let shown = format!("{found:?} {:?}", Scanner::builtin());
+        let shown = format!("{found:?} {:?}", crate::test_scanner());
         for secret in [token.as_str(), "Zq9!xT4mW2pL", "Qm7xP2k9Lw"] {
             assert!(!shown.contains(secret), "{shown}");
             // Not even half of it.
@@ -617,7 +832,7 @@ mod tests {
         let mut text = b"caf\xe9 \xff\xfe\n".to_vec();
         text.extend_from_slice(github_token().as_bytes());
         text.extend_from_slice(b"\n\xc3\x28 password = \"Zq9\xe9xT4mW\"\n");
-        let found = Scanner::builtin().scan("latin1.txt", &text);
+        let found = crate::test_scanner().scan("latin1.txt", &text);
         let at: Vec<_> = found.iter().map(|m| (m.rule, m.line)).collect();
         assert_eq!(at, [("github-token", 2), ("password-assignment", 3)]);
         assert_eq!(found[1].redacted, "Zq…");
@@ -637,7 +852,7 @@ mod tests {
 
     #[test]
     fn empty_and_binary_looking_input_does_not_panic() {
-        let scanner = Scanner::builtin();
+        let scanner = crate::test_scanner();
         assert!(scanner.scan("", b"").is_empty());
         assert!(scanner.scan("x", b"\n\n\n").is_empty());
         let noise: Vec<u8> = (0..20_000u32)
@@ -647,6 +862,61 @@ mod tests {
         let _ = scanner.scan("x", b"password=");
         let _ = scanner.scan("x", b"-----BEGIN RSA PRIVATE KEY-----");
         let _ = scanner.scan("k.yaml", b"kind: Secret\ndata:\n  a: |\n");
+    }
+
+    proptest::proptest! {
+        /// Any bytes, including keyword-rich ones: no panic, positions on
+        /// real lines, and a redaction that never shows more than a
+        /// quarter of anything.
+        #[test]
+        fn any_input_is_scanned_safely(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[ -~]{0,12}").expect("valid").prop_map(String::into_bytes),
+                    proptest::sample::select(vec![
+                        &b"password = \""[..], b"token: ", b"\n", b"-----BEGIN RSA PRIVATE KEY-----\n",
+                        b"-----END RSA PRIVATE KEY-----", b"kind: Secret\ndata:\n  a: ", b"postgres://u:",
+                        b"@h/", b"ghp_", b"\xff\xfe", b"\r\n", b"  ", b"AKIA", b"${", b"}", b"<Pass>", b"</Pass>",
+                    ]).prop_map(<[u8]>::to_vec),
+                ],
+                0..60,
+            ),
+            path in proptest::sample::select(vec!["a.py", "values.yaml", ".env", "Cargo.lock", "x.pub", ".pgpass"]),
+        ) {
+            let text = parts.concat();
+            let lines = text.split(|&b| b == b'\n').count() as u32;
+            for m in crate::test_scanner().scan(path, &text) {
+                proptest::prop_assert!(m.line >= 1 && m.line <= lines);
+                proptest::prop_assert!(m.column >= 1);
+                proptest::prop_assert!(m.redacted.chars().count() <= 7);
+                proptest::prop_assert!(m.hash.starts_with("sha256:") && m.hash.len() == 23);
+            }
+        }
+    }
+
+    /// Keywords repeated thousands of times in one file: each block rule
+    /// and each Secret document is read once, not once per keyword (which
+    /// would take minutes here).
+    #[test]
+    fn repeated_keywords_are_read_once() {
+        let scanner = crate::test_scanner();
+        let begin = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(20_000);
+        assert!(scanner.scan("keys.pem", begin.as_bytes()).is_empty());
+        let body = "MIIEogIBAAKCAQEAt1x8Rz0ZK2lW9mH4bQy6cJf3vN8aPq0sTd5uVw7XyZ1A2B3C\n";
+        let text = format!(
+            "{begin}-----BEGIN RSA PRIVATE KEY-----\n{body}{body}-----END RSA PRIVATE KEY-----\n"
+        );
+        let found = scanner.scan("keys.pem", text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].rule, found[0].line), ("private-key", 20_001));
+        let putty = "PuTTY-User-Key-File-2: ssh-rsa\n".repeat(20_000);
+        assert!(scanner.scan("k.ppk", putty.as_bytes()).is_empty());
+        let kinds = format!(
+            "data:\n  a: {}\n{}",
+            "SW9BTHRMaW54TjFFa2lhN1pwVGo=",
+            "kind: Secret\n".repeat(20_000)
+        );
+        assert_eq!(scanner.scan("s.yaml", kinds.as_bytes()).len(), 1);
     }
 
     #[test]

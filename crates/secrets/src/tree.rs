@@ -177,22 +177,22 @@ impl Visitor<'_> {
             return;
         }
         self.buf.clear();
-        let read = File::open(entry.path())
-            .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut self.buf));
-        if let Err(err) = read {
-            self.local.skipped.push((rel, err.to_string()));
-            return;
-        }
-        if self.buf.len() as u64 > max {
-            self.local
-                .skipped
-                .push((rel, format!("grew over the {max}-byte limit while read")));
-            return;
-        }
-        let probe = &self.buf[..self.buf.len().min(BINARY_PROBE)];
-        if memchr::memchr(0, probe).is_some() {
-            self.local.binary_skipped += 1;
-            return;
+        match self.read(entry.path(), max) {
+            Err(err) => {
+                self.local.skipped.push((rel, err.to_string()));
+                return;
+            }
+            Ok(Outcome::Binary) => {
+                self.local.binary_skipped += 1;
+                return;
+            }
+            Ok(Outcome::TooLarge) => {
+                self.local
+                    .skipped
+                    .push((rel, format!("grew over the {max}-byte limit while read")));
+                return;
+            }
+            Ok(Outcome::Text) => {}
         }
         self.local.files_scanned += 1;
         self.local.bytes_scanned += self.buf.len() as u64;
@@ -205,6 +205,38 @@ impl Visitor<'_> {
                 found: m,
             });
         }
+    }
+}
+
+/// What reading a file gave.
+enum Outcome {
+    Text,
+    Binary,
+    TooLarge,
+}
+
+impl Visitor<'_> {
+    /// Reads `path` into the buffer: its first 8 KiB, and the rest only if
+    /// they hold no NUL byte, up to `max` bytes.
+    fn read(&mut self, path: &Path, max: u64) -> std::io::Result<Outcome> {
+        let mut file = File::open(path)?;
+        if let Ok(meta) = file.metadata() {
+            self.buf
+                .reserve(usize::try_from(meta.len().min(max)).unwrap_or(0));
+        }
+        (&mut file)
+            .take(BINARY_PROBE as u64)
+            .read_to_end(&mut self.buf)?;
+        if memchr::memchr(0, &self.buf).is_some() {
+            return Ok(Outcome::Binary);
+        }
+        let rest = (max + 1).saturating_sub(self.buf.len() as u64);
+        file.take(rest).read_to_end(&mut self.buf)?;
+        Ok(if self.buf.len() as u64 > max {
+            Outcome::TooLarge
+        } else {
+            Outcome::Text
+        })
     }
 }
 
@@ -256,7 +288,7 @@ mod tests {
     }
 
     fn scan(root: &Path, opts: &TreeOptions) -> TreeScan {
-        scan_tree(root, &Scanner::builtin(), opts)
+        scan_tree(root, crate::test_scanner(), opts)
     }
 
     fn paths(scan: &TreeScan) -> Vec<&str> {

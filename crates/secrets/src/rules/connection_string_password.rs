@@ -7,7 +7,7 @@ use crate::rule::{Candidate, Class, Rule, ex, ex_at};
 pub static RULE: Rule = Rule {
     id: "connection-string-password",
     description: "Password in a connection string",
-    keywords: &["server", "data source", "uid", "user id", "host"],
+    keywords: &["password", "pwd"],
     regex: r#"(?i)(?:server|data source|address|uid|user id|host)[ \t]*=[^;"'\r\n]*;(?:[^;"'\r\n]*;)*?[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;"'\r\n]+)"#,
     class: Class::Format,
     check: Some(check),

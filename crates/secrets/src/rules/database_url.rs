@@ -7,18 +7,8 @@ use crate::rule::{Class, Rule, ex, ex_at};
 pub static RULE: Rule = Rule {
     id: "database-url",
     description: "Database URL with a password",
-    keywords: &[
-        "postgres",
-        "mysql",
-        "mariadb",
-        "mongodb",
-        "redis",
-        "amqp",
-        "mssql",
-        "sqlserver",
-        "cockroach",
-        "clickhouse",
-    ],
+    keywords: &["://"],
+    requires: Some(b"@"),
     regex: r#"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse)(?:\+[a-z0-9]+)?://([^:@/\s'"<>]*):([^\s'"<>/]+)@([A-Za-z0-9\[][^\s'"<>/@:,]*)"#,
     secret_group: &[2],
     class: Class::Format,
@@ -35,6 +25,10 @@ pub static RULE: Rule = Rule {
         ),
         ex("REDIS_URL=redis://:R3d1sPa55w0rd@cache.prod.internal:6379/0"), // relman:allow
         ex("mongodb+srv://svc:Qm7%40xP2k@cluster0.ab1cd.mongodb.net/app?retryWrites=true"), // relman:allow
+        ex_at(
+            "db.go",
+            "dsn := \"mysql://app:zKkbtWqS1OvwWwVeKpGwwp@db.dev.example.com:3306/app\"", // relman:allow
+        ),
     ],
     counter_examples: &[
         ex("DATABASE_URL=postgres://user:password@localhost/db"),

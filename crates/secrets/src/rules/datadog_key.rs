@@ -5,8 +5,18 @@ use crate::rule::{Rule, ex, ex_at};
 pub static RULE: Rule = Rule {
     id: "datadog-key",
     description: "Datadog API or application key",
+    // Every match holds `datadog` or one of the `…key` names.
     keywords: &[
-        "datadog", "dd_api", "dd_app", "dd-api", "dd-app", "ddapi", "ddapp",
+        "datadog",
+        "api_key",
+        "api-key",
+        "apikey",
+        "app_key",
+        "app-key",
+        "appkey",
+        "application_key",
+        "application-key",
+        "applicationkey",
     ],
     regex: r#"(?i)(?:datadog|\bdd)[A-Za-z0-9_.\-]{0,20}?(?:api|app(?:lication)?)[_\-]?key["']?[ \t]*(?:=>|:=|=|:|,)[ \t]*["']?([a-f0-9]{40}|[a-f0-9]{32})\b"#,
     min_entropy: Some(3.0),

@@ -5,7 +5,7 @@ use crate::rule::{Rule, ex};
 pub static RULE: Rule = Rule {
     id: "digitalocean-token",
     description: "DigitalOcean token",
-    keywords: &["dop_v1_", "doo_v1_", "dor_v1_"],
+    keywords: &["_v1_"],
     case_sensitive: true,
     regex: r"\b(do[opr]_v1_[a-f0-9]{64})\b",
     min_entropy: Some(3.0),

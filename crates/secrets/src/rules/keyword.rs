@@ -18,33 +18,45 @@ use crate::file::FileKind;
 use crate::filter;
 use crate::rule::Candidate;
 
-/// The regex of a keyword rule for the keyword alternation `kw`.
-/// Groups: 1/2 quoted key and value, 3/4 call arguments, 5/6 bare key
-/// and value, 7/8 XML element.
+/// The regex of a keyword rule for the keyword alternation `kw`. A bare
+/// (unquoted) value holds no brackets and must end its line, or be
+/// followed by a comment or a separator (`,` `;` `&` `)` `]` `}`):
+/// `password: the one you chose` is prose, `key = items.get(k)` and
+/// `pwd.o: $(srcdir)/pwd.c` are code.
+///
+/// Groups: quoted key 1, value 2 (quoted) or 3 (bare); call arguments:
+/// key 4, value 5; bare key 6, value 7 (quoted) or 8 (bare); XML element
+/// 9, 10 (never bare); command-line flag (`--password=…`, any value) 11, 12.
 macro_rules! assignment_regex {
     ($kw:literal) => {
         concat!(
             r#"(?i)["']([A-Za-z0-9_.\-$@]*"#,
             $kw,
-            r#"[A-Za-z0-9_.\-]*)["'][ \t]*(?:=>|:=|=|:)[ \t]*("[^"\r\n]*"|'[^'\r\n]*'|[^\s"'`,;&<>]+)"#,
+            r#"[A-Za-z0-9_.\-]*)["'][ \t]*(?:=>|:=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*')|([^\s"'`,;&<>(){}\[\]]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
             r#"|\([ \t]*["']([A-Za-z0-9_.\-$@]*"#,
             $kw,
             r#"[A-Za-z0-9_.\-]*)["'][ \t]*,[ \t]*("[^"\r\n]*"|'[^'\r\n]*')"#,
-            r#"|(?:^|[^A-Za-z0-9_.\-$@"'])([A-Za-z0-9_.\-$@]*"#,
+            r#"|(?:^|[^A-Za-z0-9_.\-$@"'])([A-Za-z0-9_.$@][A-Za-z0-9_.\-$@]*"#,
             $kw,
-            r#"[A-Za-z0-9_.\-]*)[ \t]*(?:=>|:=|\?=|=|:)[ \t]*("[^"\r\n]*"|'[^'\r\n]*'|`[^`\r\n]*`|[^\s"'`,;&<>]+)"#,
+            r#"[A-Za-z0-9_.\-]*|"#,
+            $kw,
+            r#"[A-Za-z0-9_.\-]*)[ \t]*(?:=>|:=|\?=|=|:)[ \t]*(?:("[^"\r\n]*"|'[^'\r\n]*'|`[^`\r\n]*`)|([^\s"'`,;&<>(){}\[\]]+)[ \t]*(?:$|\r|#|//|[,;&)\]}]))"#,
             r#"|<([A-Za-z0-9_:.\-]*"#,
             $kw,
-            r#"[A-Za-z0-9_:.\-]*)(?:\s[^>\r\n]*)?>([^<\r\n]+)</"#
+            r#"[A-Za-z0-9_:.\-]*)(?:\s[^>\r\n]*)?>([^<\r\n]+)</"#,
+            r#"|(?:^|\s)(--?[A-Za-z0-9_.\-]*"#,
+            $kw,
+            r#"[A-Za-z0-9_.\-]*)=("[^"\r\n]*"|'[^'\r\n]*'|[^\s"'`]+)"#
         )
     };
 }
 pub(crate) use assignment_regex;
 
 /// The value groups of [`assignment_regex`], in order.
-pub(crate) const VALUE_GROUPS: &[usize] = &[2, 4, 6, 8];
-const KEY_GROUPS: &[usize] = &[1, 3, 5, 7];
-const XML_VALUE: usize = 8;
+pub(crate) const VALUE_GROUPS: &[usize] = &[2, 3, 5, 7, 8, 10, 12];
+const KEY_GROUPS: &[usize] = &[1, 4, 6, 9, 11];
+const BARE_VALUES: &[usize] = &[3, 8];
+const FLAG_VALUE: usize = 12;
 
 /// What a key's name says its value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,223 +65,264 @@ pub(crate) enum KeyKind {
     Secret,
 }
 
-/// Words that, anywhere in a key, make it about something other than the
+/// Words that (sorted), anywhere in a key, make it about something other than the
 /// secret's value: `public_key`, `password_hint`, `token_pattern`.
 const NOT_A_VALUE_ANYWHERE: &[&str] = &[
-    "public",
-    "pub",
-    "example",
-    "sample",
+    "cache",
+    "checksum",
+    "commit",
+    "continuation",
+    "csrf",
+    "cursor",
+    "digest",
     "dummy",
+    "example",
+    "expiration",
+    "expires",
+    "expiry",
     "fake",
-    "mock",
-    "placeholder",
-    "hint",
-    "prompt",
-    "regex",
-    "regexp",
-    "pattern",
-    "validator",
-    "validators",
-    "validation",
-    "policy",
-    "length",
+    "fingerprint",
+    "foreign",
+    "forgot",
     "hash",
     "hashed",
-    "digest",
-    "checksum",
+    "hint",
     "integrity",
-    "fingerprint",
+    "length",
+    "lifetime",
+    "lookup",
+    "md5",
+    "mock",
+    "next",
+    "page",
+    "partition",
+    "pattern",
+    "placeholder",
+    "policy",
+    "primary",
+    "prompt",
+    "pub",
+    "public",
+    "regex",
+    "regexp",
+    "reset",
+    "sample",
     "sha",
     "sha1",
     "sha256",
-    "md5",
-    "commit",
-    "csrf",
-    "xsrf",
-    "next",
-    "page",
-    "cursor",
-    "continuation",
-    "primary",
-    "foreign",
-    "partition",
     "sort",
-    "cache",
-    "lookup",
-    "reset",
-    "forgot",
-    "expiry",
-    "expires",
-    "expiration",
-    "lifetime",
+    "validation",
+    "validator",
+    "validators",
+    "xsrf",
 ];
 
-/// Words that, last in a key, make it name something about the secret
+/// Words that (sorted), last in a key, make it name something about the secret
 /// rather than hold it: `password_file`, `token_url`, `api_key_id`.
 const NOT_A_VALUE_LAST: &[&str] = &[
-    "id",
-    "ids",
-    "name",
-    "names",
-    "field",
-    "fields",
-    "label",
-    "file",
-    "files",
-    "filename",
-    "path",
-    "paths",
-    "dir",
-    "url",
-    "uri",
-    "urls",
-    "endpoint",
-    "host",
-    "type",
-    "types",
-    "kind",
-    "format",
-    "fmt",
-    "mode",
-    "method",
-    "methods",
-    "enabled",
-    "enable",
-    "disabled",
-    "required",
-    "count",
-    "timeout",
-    "ttl",
-    "env",
-    "var",
-    "vars",
-    "header",
-    "headers",
-    "param",
-    "params",
-    "class",
-    "module",
-    "handler",
-    "backend",
-    "algorithm",
+    "account",
     "alg",
-    "version",
-    "style",
-    "location",
-    "ref",
-    "store",
-    "manager",
-    "provider",
-    "service",
-    "source",
-    "usage",
-    "help",
-    "description",
-    "desc",
-    "message",
-    "msg",
-    "text",
-    "title",
-    "input",
-    "button",
-    "btn",
-    "check",
-    "checker",
-    "valid",
-    "error",
-    "errors",
-    "visible",
-    "hidden",
-    "len",
-    "size",
-    "min",
-    "max",
-    "index",
-    "idx",
+    "algorithm",
+    "arn",
     "attr",
     "attribute",
-    "property",
-    "prop",
-    "option",
-    "options",
-    "arn",
-    "region",
-    "user",
-    "username",
-    "login",
-    "email",
-    "account",
-    "prefix",
-    "suffix",
-    "separator",
-    "delimiter",
-    "char",
-    "chars",
-    "list",
-    "map",
-    "dict",
-    "set",
+    "backend",
     "bits",
-    "command",
-    "cmd",
-    "script",
+    "btn",
+    "button",
     "callback",
-    "policy",
-    "rotation",
-    "status",
-    "state",
-    "level",
     "changed",
     "changes",
+    "char",
+    "chars",
+    "check",
+    "checker",
+    "class",
+    "cmd",
+    "command",
+    "count",
+    "delimiter",
+    "desc",
+    "description",
+    "dict",
+    "dir",
+    "disabled",
+    "email",
+    "enable",
+    "enabled",
+    "endpoint",
     "entered",
+    "env",
+    "error",
+    "errors",
+    "field",
+    "fields",
+    "file",
+    "filename",
+    "files",
+    "fmt",
+    "format",
+    "handler",
+    "header",
+    "headers",
+    "help",
+    "hidden",
+    "host",
+    "id",
+    "ids",
+    "idx",
+    "index",
+    "input",
+    "kind",
+    "label",
+    "len",
+    "level",
+    "list",
+    "location",
+    "login",
+    "manager",
+    "map",
+    "max",
+    "message",
+    "method",
+    "methods",
+    "min",
+    "mode",
+    "module",
+    "msg",
+    "name",
+    "names",
+    "option",
+    "options",
+    "param",
+    "params",
+    "path",
+    "paths",
+    "policy",
+    "prefix",
+    "prop",
+    "property",
+    "provider",
+    "ref",
+    "region",
+    "required",
+    "rotation",
+    "script",
+    "separator",
+    "service",
+    "set",
+    "size",
+    "source",
+    "state",
+    "status",
+    "store",
+    "style",
+    "suffix",
+    "text",
+    "timeout",
+    "title",
+    "ttl",
+    "type",
+    "types",
+    "uri",
+    "url",
+    "urls",
+    "usage",
+    "user",
+    "username",
+    "valid",
+    "var",
+    "vars",
+    "version",
+    "visible",
 ];
 
-/// The words of a key: split on punctuation and camelCase, lower-cased.
-fn words(key: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let bytes: Vec<u8> = key.to_vec();
-    for (i, &b) in bytes.iter().enumerate() {
+/// At most this many words of a key are looked at (the last ones).
+const MAX_WORDS: usize = 16;
+
+/// The words of a key, split on punctuation and camelCase, lower-cased
+/// into `buf`: the last [`MAX_WORDS`] as ranges of `buf`.
+fn words<'b>(key: &[u8], buf: &'b mut [u8; 128]) -> Words<'b> {
+    let key = &key[key.len().saturating_sub(buf.len())..];
+    let mut ranges = [(0u8, 0u8); MAX_WORDS];
+    let mut count = 0usize;
+    let mut start: Option<usize> = None;
+    let mut push = |s: usize, e: usize, count: &mut usize| {
+        ranges[*count % MAX_WORDS] = (s as u8, e as u8);
+        *count += 1;
+    };
+    for (i, &b) in key.iter().enumerate() {
+        buf[i] = b.to_ascii_lowercase();
         if !b.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+            if let Some(s) = start.take() {
+                push(s, i, &mut count);
             }
             continue;
         }
-        let prev = i.checked_sub(1).map(|j| bytes[j]);
-        let next = bytes.get(i + 1).copied();
+        let prev = i.checked_sub(1).map(|j| key[j]);
+        let next = key.get(i + 1).copied();
         let boundary = b.is_ascii_uppercase()
-            && !cur.is_empty()
+            && start.is_some()
             && (prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
                 || (prev.is_some_and(|p| p.is_ascii_uppercase())
                     && next.is_some_and(|n| n.is_ascii_lowercase())));
-        if boundary {
-            out.push(std::mem::take(&mut cur));
+        if boundary && let Some(s) = start.take() {
+            push(s, i, &mut count);
         }
-        cur.push(char::from(b.to_ascii_lowercase()));
+        start.get_or_insert(i);
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if let Some(s) = start {
+        push(s, key.len(), &mut count);
     }
-    out
+    // The last MAX_WORDS, oldest first.
+    let kept = count.min(MAX_WORDS);
+    let first = count - kept;
+    let mut ordered = [(0u8, 0u8); MAX_WORDS];
+    for (k, slot) in ordered.iter_mut().take(kept).enumerate() {
+        *slot = ranges[(first + k) % MAX_WORDS];
+    }
+    Words {
+        buf,
+        ranges: ordered,
+        len: kept,
+    }
+}
+
+struct Words<'b> {
+    buf: &'b [u8; 128],
+    ranges: [(u8, u8); MAX_WORDS],
+    len: usize,
+}
+
+impl Words<'_> {
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.ranges[..self.len].iter().map(|&(s, e)| {
+            std::str::from_utf8(&self.buf[usize::from(s)..usize::from(e)]).unwrap_or_default()
+        })
+    }
+
+    fn last(&self) -> Option<&str> {
+        self.iter().last()
+    }
 }
 
 /// Which kind of secret a key's name says it holds, if any.
 pub(crate) fn key_kind(key: &[u8]) -> Option<KeyKind> {
-    let words = words(key);
+    let mut buf = [0u8; 128];
+    let words = words(key, &mut buf);
     let last = words.last()?;
     if words
         .iter()
-        .any(|w| NOT_A_VALUE_ANYWHERE.contains(&w.as_str()))
-        || NOT_A_VALUE_LAST.contains(&last.as_str())
+        .any(|w| NOT_A_VALUE_ANYWHERE.binary_search(&w).is_ok())
+        || NOT_A_VALUE_LAST.binary_search(&last).is_ok()
     {
         return None;
     }
     let password = |w: &str| {
-        ["password", "passwd", "passphrase", "passcode", "pwd"]
+        ["password", "passwd", "passphrase", "passcode"]
             .iter()
             .any(|p| w.contains(p))
+            || w.ends_with("pwd")
             || (w.ends_with("pass") && !["bypass", "compass", "surpass", "trespass"].contains(&w))
     };
     let secret = |w: &str| {
@@ -291,11 +344,21 @@ pub(crate) fn key_kind(key: &[u8]) -> Option<KeyKind> {
     let short = |w: &str| w == "pass" || w == "pw";
     if words.iter().any(|w| password(w) && !short(w)) || short(last) {
         Some(KeyKind::Password)
-    } else if words.iter().any(|w| secret(w)) {
+    } else if words.iter().any(secret) {
         Some(KeyKind::Secret)
     } else {
         None
     }
+}
+
+/// The keyword rules' screen: the key at the start of a match (after a
+/// quote, `(`, `<`, a space or the character before the key) must name a
+/// password or a secret.
+pub(crate) fn screen(matched: &[u8]) -> Option<KeyKind> {
+    let key_byte = |b: &u8| b.is_ascii_alphanumeric() || b"_.-$@".contains(b);
+    let start = matched.iter().position(key_byte)?;
+    let len = matched[start..].iter().take_while(|b| key_byte(b)).count();
+    key_kind(&matched[start..start + len])
 }
 
 /// The checks both keyword rules make before judging the value by the
@@ -304,23 +367,11 @@ pub(crate) fn assignment(c: &Candidate<'_>) -> Option<KeyKind> {
     let key = c.first_group(KEY_GROUPS)?;
     let kind = key_kind(key)?;
     let value = c.secret();
-    let xml = c.group(XML_VALUE).is_some();
+    let bare = BARE_VALUES.iter().any(|&g| c.group(g).is_some())
+        || (c.group(FLAG_VALUE).is_some() && !c.quoted());
     // In program source a bare word after `password =` is code.
-    if !c.quoted() && !xml && c.file().kind == FileKind::Source {
+    if bare && c.file().kind == FileKind::Source {
         return None;
-    }
-    // A bare value is the whole rest of the line (or a comment follows):
-    // `password: the one you chose` is prose. Command-line flags
-    // (`--password=…`) are followed by more arguments.
-    if !c.quoted() && !xml && !key.starts_with(b"-") {
-        let rest = c.after(VALUE_GROUPS).trim_ascii_start();
-        let ends = rest.is_empty()
-            || rest.starts_with(b"#")
-            || rest.starts_with(b"//")
-            || [b';', b',', b'}', b']', b')', b'&'].contains(&rest[0]);
-        if !ends {
-            return None;
-        }
     }
     let trimmed = value.trim_ascii();
     let key_name = bare_name(key);
@@ -388,17 +439,38 @@ fn bare_name(key: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
+    fn split(key: &str) -> Vec<String> {
+        let mut buf = [0u8; 128];
+        words(key.as_bytes(), &mut buf)
+            .iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn word_lists_are_sorted_for_binary_search() {
+        for list in [NOT_A_VALUE_ANYWHERE, NOT_A_VALUE_LAST] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
+
     #[test]
     fn splits_keys_into_words() {
-        assert_eq!(words(b"DB_PASSWORD"), ["db", "password"]);
-        assert_eq!(words(b"encryptedPassword"), ["encrypted", "password"]);
-        assert_eq!(words(b"APIKey"), ["api", "key"]);
+        assert_eq!(split("DB_PASSWORD"), ["db", "password"]);
+        assert_eq!(split("encryptedPassword"), ["encrypted", "password"]);
+        assert_eq!(split("APIKey"), ["api", "key"]);
         assert_eq!(
-            words(b"spring.datasource.password"),
+            split("spring.datasource.password"),
             ["spring", "datasource", "password"]
         );
-        assert_eq!(words(b"$dbpasswd"), ["dbpasswd"]);
-        assert_eq!(words(b"sshUserPassword"), ["ssh", "user", "password"]);
+        assert_eq!(split("$dbpasswd"), ["dbpasswd"]);
+        assert_eq!(split("sshUserPassword"), ["ssh", "user", "password"]);
+        assert_eq!(split(""), Vec::<String>::new());
+        // Long keys: the last 16 words of the last 128 bytes.
+        let long = "a_".repeat(100) + "password";
+        let w = split(&long);
+        assert_eq!(w.len(), 16);
+        assert_eq!(w.last().map(String::as_str), Some("password"));
     }
 
     #[test]
@@ -420,6 +492,9 @@ mod tests {
             ("needless_pass_by_value", None),
             ("late-compile-pass.rs", None),
             ("db_pass", Some(Password)),
+            ("DB_PWD", Some(Password)),
+            ("adminpwd", Some(Password)),
+            ("pwdmodule.o", None),
             ("author", None),
             ("passwordField", None),
             ("password_file", None),

@@ -46,8 +46,9 @@ pub static RULE: Rule = Rule {
 
 /// The values of the `data:` and `stringData:` maps in the YAML document
 /// around `at` (documents split on `---`).
-fn values(buf: &[u8], at: Range<usize>, out: &mut Vec<Range<usize>>) {
+fn values(buf: &[u8], at: Range<usize>, out: &mut Vec<Range<usize>>) -> usize {
     let doc = document(buf, at.start);
+    let end = doc.end;
     let mut section: Option<bool> = None; // Some(is_base64)
     let mut child_indent: Option<usize> = None;
     let mut lines = Lines {
@@ -127,28 +128,34 @@ fn values(buf: &[u8], at: Range<usize>, out: &mut Vec<Range<usize>>) {
         }
         out.push(value_start..value_start + value.len());
     }
+    end
 }
 
 /// The YAML document holding offset `at`: from the `---` line before it
 /// (or the start) to the next `---` or `...` line (or the end).
 fn document(buf: &[u8], at: usize) -> Range<usize> {
+    let separator = |line: &[u8]| {
+        let t = line.trim_ascii_end();
+        t.starts_with(b"---") || t == b"..."
+    };
+    // Backwards, line by line, to the separator above.
     let mut start = 0;
-    let mut end = buf.len();
-    for line in (Lines {
-        buf,
-        pos: 0,
-        end: buf.len(),
-    }) {
-        let text = buf[line.clone()].trim_ascii_end();
-        if text.starts_with(b"---") || text == b"..." {
-            if line.start <= at {
-                start = line.end;
-            } else {
-                end = line.start;
-                break;
-            }
+    let mut end_of_prev = memchr::memrchr(b'\n', &buf[..at]);
+    while let Some(nl) = end_of_prev {
+        let line_start = memchr::memrchr(b'\n', &buf[..nl]).map_or(0, |i| i + 1);
+        if separator(&buf[line_start..nl]) {
+            start = nl + 1;
+            break;
         }
+        end_of_prev = line_start.checked_sub(1);
     }
+    let end = (Lines {
+        buf,
+        pos: at,
+        end: buf.len(),
+    })
+    .find(|l| l.start > at && separator(&buf[l.clone()]))
+    .map_or(buf.len(), |l| l.start);
     start..end
 }
 
@@ -176,12 +183,11 @@ impl Iterator for Lines<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::Scanner;
 
     #[test]
     fn every_value_is_reported_at_its_line() {
         let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  user: YXBw\n  password: SW9BTHRMaW54TjFFa2lhN1pwVGo=\nstringData:\n  api-token: \"Zq9xT4mW2pL7\"\n---\nkind: ConfigMap\ndata:\n  other: SW9BTHRMaW54TjFFa2lhN1pwVGo=\n";
-        let found = Scanner::builtin().scan("secret.yaml", text.as_bytes());
+        let found = crate::test_scanner().scan("secret.yaml", text.as_bytes());
         let at: Vec<_> = found.iter().map(|m| (m.rule, m.line, m.column)).collect();
         assert_eq!(
             at,

@@ -6,7 +6,14 @@ use crate::rule::{Class, Rule, ex_at};
 pub static RULE: Rule = Rule {
     id: "login-call-password",
     description: "Password passed to a login call",
-    keywords: &["login", "logon", "authenticate", "signin", "sign_in"],
+    keywords: &[
+        "login",
+        "log_in",
+        "logon",
+        "authenticate",
+        "signin",
+        "sign_in",
+    ],
     regex: r#"(?i)\b(?:login|log_in|logon|authenticate|sign_?in)[ \t]*\([ \t]*(?:[A-Za-z_]+[ \t]*=[ \t]*)?("[^"\r\n]+"|'[^'\r\n]+')[ \t]*,[ \t]*(?:[A-Za-z_]+[ \t]*=[ \t]*)?("[^"\r\n]*"|'[^'\r\n]*')"#,
     secret_group: &[2],
     class: Class::Generic,

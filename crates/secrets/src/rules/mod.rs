@@ -104,7 +104,6 @@ pub(crate) fn free_text(f: &FileInfo<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULES;
-    use crate::Scanner;
 
     #[test]
     fn ids_are_unique_and_kebab_case() {
@@ -190,7 +189,7 @@ mod tests {
 
     #[test]
     fn examples_are_found_by_their_rule() {
-        let scanner = Scanner::builtin();
+        let scanner = crate::test_scanner();
         let mut failures = Vec::new();
         for rule in RULES {
             for (i, example) in rule.examples.iter().enumerate() {
@@ -208,7 +207,7 @@ mod tests {
 
     #[test]
     fn counter_examples_are_found_by_no_rule() {
-        let scanner = Scanner::builtin();
+        let scanner = crate::test_scanner();
         let mut failures = Vec::new();
         for rule in RULES {
             for (i, example) in rule.counter_examples.iter().enumerate() {

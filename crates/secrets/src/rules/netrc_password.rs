@@ -43,7 +43,7 @@ const FILES: &[&str] = &[
 
 fn check(c: &Candidate<'_>) -> bool {
     let netrc_line = {
-        let line = c.hay.trim_ascii_start();
+        let line = c.text().trim_ascii_start();
         line.starts_with(b"machine ") || line.starts_with(b"default ")
     };
     named(c.file()) || netrc_line

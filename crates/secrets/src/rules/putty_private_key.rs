@@ -9,7 +9,10 @@ pub static RULE: Rule = Rule {
     keywords: &["PuTTY-User-Key-File-"],
     case_sensitive: true,
     regex: r"PuTTY-User-Key-File-\d+:(?s:.{0,8192}?)Private-Lines:[ \t]*\d+\r?\n((?:[A-Za-z0-9+/=]+\r?\n)*[A-Za-z0-9+/=]+)(?:\r?\n|$)",
-    scope: Scope::Block(64 * 1024),
+    scope: Scope::Block {
+        max: 64 * 1024,
+        until: b"Private-MAC",
+    },
     examples: &[ex_at(
         "keys/deploy.ppk",
         concat!(

@@ -5,7 +5,7 @@ use crate::rule::{Rule, ex};
 pub static RULE: Rule = Rule {
     id: "pypi-token",
     description: "PyPI upload token",
-    keywords: &["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
+    keywords: &["pypi-AgE"],
     case_sensitive: true,
     regex: r"\b(pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,})",
     examples: &[ex(concat!(

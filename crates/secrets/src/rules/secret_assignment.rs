@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     secret_group: VALUE_GROUPS,
     class: Class::Generic,
     applies: Some(super::free_text),
+    screen: Some(|m| keyword::screen(m) == Some(KeyKind::Secret)),
     check: Some(check),
     examples: &[
         ex_at(

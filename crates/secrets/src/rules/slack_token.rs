@@ -5,7 +5,7 @@ use crate::rule::{Rule, ex};
 pub static RULE: Rule = Rule {
     id: "slack-token",
     description: "Slack token",
-    keywords: &["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"],
+    keywords: &["xox"],
     case_sensitive: true,
     regex: r"\b(xox[baprs]-[0-9A-Za-z][0-9A-Za-z\-]{8,250})",
     min_entropy: Some(3.0),

@@ -4,7 +4,7 @@ use crate::rule::{Rule, ex};
 pub static RULE: Rule = Rule {
     id: "stripe-secret-key",
     description: "Stripe live secret key",
-    keywords: &["sk_live_", "rk_live_"],
+    keywords: &["_live_"],
     case_sensitive: true,
     regex: r"\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\b",
     min_entropy: Some(3.0),

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     id: "url-credentials",
     description: "Password in a URL",
     keywords: &["://"],
+    requires: Some(b"@"),
     regex: r#"(?i)\b[a-z][a-z0-9+.\-]{1,30}://([^:/\s'"<>@]+(?:@[^:/\s'"<>@]+)?):([^\s'"<>/]+)@([A-Za-z0-9\[][^\s'"<>/@:,]*)"#,
     secret_group: &[2],
     class: Class::Format,

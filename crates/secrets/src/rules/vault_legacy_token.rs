@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     id: "vault-legacy-token",
     description: "Vault token (legacy format)",
     keywords: &["vault"],
+    requires: Some(b"s."),
     regex: r#"(?i:vault)[A-Za-z0-9_.\-]{0,30}["']?[ \t]*(?:=>|:=|=|:|,)[ \t]*["']?(s\.[A-Za-z0-9]{24})\b"#,
     min_entropy: Some(3.5),
     examples: &[ex(concat!("VAULT_TOKEN=s.", "oqW4sg8NFNl5oFA6Qd8Mj7zd"))],
