@@ -414,7 +414,33 @@ fn encodes_a_word(v: &[u8]) -> bool {
 pub(crate) fn secret_value(v: &[u8]) -> bool {
     let v = v.trim_ascii();
     let spaces = v.iter().filter(|b| b.is_ascii_whitespace()).count();
-    v.len() >= 8 && spaces * 20 <= v.len() && entropy::looks_random(v) && !encodes_a_word(v)
+    v.len() >= 8
+        && spaces * 20 <= v.len()
+        && !relative_file_path(v)
+        && entropy::looks_random(v)
+        && !encodes_a_word(v)
+}
+
+/// `platform/k8s-prod.tfstate`, `certs/tls.key`: folders of plain names
+/// ending in a file with an extension. Base64 holds `/` too, but not a
+/// final segment with a short alphabetic extension after plain names.
+fn relative_file_path(v: &[u8]) -> bool {
+    let Some(slash) = v.iter().rposition(|&b| b == b'/') else {
+        return false;
+    };
+    let plain = |s: &[u8]| {
+        !s.is_empty()
+            && s.iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    };
+    let file = &v[slash + 1..];
+    let ext = file
+        .iter()
+        .rposition(|&b| b == b'.')
+        .map(|i| &file[i + 1..]);
+    v[..slash].split(|&b| b == b'/').all(plain)
+        && plain(file)
+        && ext.is_some_and(|e| (1..=8).contains(&e.len()) && e.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// `/etc/x`, `./x`, `~/x`, `C:\x`.

@@ -53,6 +53,7 @@ pub static RULE: Rule = Rule {
         ex("AWS_ACCESS_KEY_ID=yLryKGwcGc3ez9G8YAnjeYMQOc"),
         ex("integrity: sha512-Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4"),
         ex("cache_key = 4f9a8c7e6d5b4a39281706f5e4d3c2b1"),
+        ex_at("main.tf", "    key    = \"platform/k8s-prod.tfstate\""),
         ex("next_token: AQICAHhJ2pQ0mYx8fKzLv3R7tW9bN1cE5sG6"),
         ex("secret_message = \"Meet me at the usual place tomorrow\""),
         ex_at(
