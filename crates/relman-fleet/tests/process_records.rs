@@ -66,7 +66,10 @@ fn process_settings_are_read_with_positions() {
         c.origin.fields.get("gamedays.months").map(|p| p.line),
         Some(6)
     );
-    assert_eq!(c.origin.fields.get("dr.fail_days").map(|p| p.line), Some(10));
+    assert_eq!(
+        c.origin.fields.get("dr.fail_days").map(|p| p.line),
+        Some(10)
+    );
 }
 
 #[test]

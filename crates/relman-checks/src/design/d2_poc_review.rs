@@ -78,7 +78,7 @@ mod tests {
         let late = judge("late", Lifecycle::Production);
         assert_eq!(statuses(&late), [Status::Fail]);
         assert!(
-            late[0].message.contains("came 6 days after its first production deployment, to production on 2026-11-03 by bob"),
+            late[0].message.contains("came 6 days after its first recorded production deployment, to production on 2026-11-03 by bob"),
             "{}",
             late[0].message
         );

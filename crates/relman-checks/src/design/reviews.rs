@@ -80,7 +80,7 @@ pub(crate) fn judge(cx: &ServiceCx<'_>, out: &mut Findings, kind: ReviewType) {
     let what = label(kind);
     if kind != ReviewType::Poc && s.lifecycle == Lifecycle::Poc {
         out.not_applicable(format!(
-            "{name} is a proof of concept ({}: poc): it needs only its POC review (D-2) until it moves to production",
+            "{name} is a proof of concept ({}: poc): it needs only its POC review (D-2) until it is declared `lifecycle: production`",
             s.origin.field("lifecycle")
         ))
         .at(s.origin.at("descriptor", "lifecycle"));
@@ -193,7 +193,7 @@ pub(crate) fn judge(cx: &ServiceCx<'_>, out: &mut Findings, kind: ReviewType) {
     };
     let deployed: NaiveDate = d.at.date_naive();
     let deployment = format!(
-        "its first production deployment, to {} on {} by {} ({})",
+        "its first recorded production deployment, to {} on {} by {} ({})",
         d.environment,
         deployed,
         d.deployer,
@@ -349,7 +349,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             render(&f),
-            "pass: the PRR review of a on 2026-09-20 (records/reviews/2026-09-20-a-prr.md:5, outcome \"approved\"), 11 days before its first production deployment, to production on 2026-10-01 by bob (records/deployments.csv:3) [records/reviews/2026-09-20-a-prr.md:5:7, records/deployments.csv:3:1]"
+            "pass: the PRR review of a on 2026-09-20 (records/reviews/2026-09-20-a-prr.md:5, outcome \"approved\"), 11 days before its first recorded production deployment, to production on 2026-10-01 by bob (records/deployments.csv:3) [records/reviews/2026-09-20-a-prr.md:5:7, records/deployments.csv:3:1]"
         );
     }
 
@@ -362,7 +362,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             render(&f),
-            "fail: the PRR review of a on 2026-10-04 (records/reviews/2026-10-04-a-prr.md:5, outcome \"approved\") came 3 days after its first production deployment, to prod-eu on 2026-10-01 by bob (records/deployments.csv:7): 2026-10-04 − 2026-10-01 = 3 [records/reviews/2026-10-04-a-prr.md:5:7, records/deployments.csv:7:1]"
+            "fail: the PRR review of a on 2026-10-04 (records/reviews/2026-10-04-a-prr.md:5, outcome \"approved\") came 3 days after its first recorded production deployment, to prod-eu on 2026-10-01 by bob (records/deployments.csv:7): 2026-10-04 − 2026-10-01 = 3 [records/reviews/2026-10-04-a-prr.md:5:7, records/deployments.csv:7:1]"
         );
     }
 
@@ -376,7 +376,7 @@ pub(crate) mod tests {
         assert_eq!(statuses(&f), [Status::Warn], "no outcome warns");
         assert!(
             f[0].message
-                .contains("on the day of its first production deployment")
+                .contains("on the day of its first recorded production deployment")
         );
     }
 
@@ -449,7 +449,7 @@ pub(crate) mod tests {
         let f = judged(Vec::new(), Vec::new(), &s);
         assert_eq!(
             render(&f),
-            "not_applicable: a is a proof of concept (services/a.yaml: lifecycle: poc): it needs only its POC review (D-2) until it moves to production [services/a.yaml]"
+            "not_applicable: a is a proof of concept (services/a.yaml: lifecycle: poc): it needs only its POC review (D-2) until it is declared `lifecycle: production` [services/a.yaml]"
         );
     }
 

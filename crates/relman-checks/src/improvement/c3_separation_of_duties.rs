@@ -99,7 +99,7 @@ impl ServiceCheck for SeparationOfDuties {
         let f = if let [only] = people[..] {
             let envs: Vec<String> = firsts.iter().map(|d| dated(d)).collect();
             out.fail(format!(
-                "{only} made the first deployment of {name} to all {} environments: {}{later_note}",
+                "{only} made the first recorded deployment of {name} to all {} environments: {}{later_note}",
                 firsts.len(),
                 envs.join(", ")
             ))
@@ -117,7 +117,7 @@ impl ServiceCheck for SeparationOfDuties {
                 })
                 .collect();
             out.pass(format!(
-                "the first deployments of {name} were shared between {} people: {}{later_note}",
+                "the first recorded deployments of {name} were shared between {} people: {}{later_note}",
                 people.len(),
                 envs.join(", ")
             ))
@@ -193,7 +193,7 @@ mod tests {
         let out = judge(&demo(), "search-indexer");
         assert_eq!(
             render(&out),
-            "fail: mkowalski made the first deployment of search-indexer to all 3 environments: dev on 2026-10-08 (records/deployments.csv:8), staging on 2026-10-09 (records/deployments.csv:9), production on 2026-10-12 (records/deployments.csv:10) [records/deployments.csv:8:1, records/deployments.csv:9:1, records/deployments.csv:10:1]"
+            "fail: mkowalski made the first recorded deployment of search-indexer to all 3 environments: dev on 2026-10-08 (records/deployments.csv:8), staging on 2026-10-09 (records/deployments.csv:9), production on 2026-10-12 (records/deployments.csv:10) [records/deployments.csv:8:1, records/deployments.csv:9:1, records/deployments.csv:10:1]"
         );
     }
 
@@ -202,7 +202,7 @@ mod tests {
         let out = judge(&demo(), "playbooks");
         assert_eq!(
             render(&out),
-            "pass: the first deployments of playbooks were shared between 2 people: dev by james on 2026-09-30 (records/deployments.csv:2), staging by james on 2026-10-01 (records/deployments.csv:3), Production by ana on 2026-10-02 (records/deployments.csv:4) [records/deployments.csv:2:1, records/deployments.csv:3:1, records/deployments.csv:4:1]"
+            "pass: the first recorded deployments of playbooks were shared between 2 people: dev by james on 2026-09-30 (records/deployments.csv:2), staging by james on 2026-10-01 (records/deployments.csv:3), Production by ana on 2026-10-02 (records/deployments.csv:4) [records/deployments.csv:2:1, records/deployments.csv:3:1, records/deployments.csv:4:1]"
         );
     }
 
