@@ -311,6 +311,31 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn production_environments() {
+        let is_prod = |env: &str| deployment("a", env, "bob", "2026-10-01T10", 2).is_production();
+        for env in [
+            "production",
+            "Prod",
+            "PRD",
+            "live",
+            "prod-eu",
+            "production_us",
+        ] {
+            assert!(is_prod(env), "{env}");
+        }
+        for env in [
+            "staging",
+            "dev",
+            "preprod",
+            "productive",
+            "pre-production",
+            "live2",
+        ] {
+            assert!(!is_prod(env), "{env}");
+        }
+    }
+
+    #[test]
     fn rejections() {
         for o in [
             "rejected",
