@@ -76,6 +76,10 @@ pub struct FleetConfig {
     pub teams: Vec<Team>,
     pub key_components: Vec<KeyComponent>,
     pub prometheus: Option<PrometheusConfig>,
+    /// how gamedays are judged (`gamedays:` in relman.yaml).
+    pub gamedays: GamedayConfig,
+    /// how old a disaster-recovery test may be (`dr:` in relman.yaml).
+    pub dr: DrConfig,
     pub origin: Origin,
 }
 
@@ -117,6 +121,47 @@ pub enum OkrGoal {
 pub struct KeyComponent {
     pub name: String,
     pub kind: String,
+}
+
+/// the `gamedays:` section of relman.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GamedayConfig {
+    /// How many complete calendar months before today must each hold a
+    /// gameday (`gamedays.months`, default 2). The current month is never
+    /// judged: it is not over yet.
+    pub months: u32,
+    /// A critical service must have taken part in a gameday within this many
+    /// days before today (`gamedays.coverage_days`, default 92: a quarter).
+    pub coverage_days: u32,
+}
+
+impl Default for GamedayConfig {
+    fn default() -> GamedayConfig {
+        GamedayConfig {
+            months: 2,
+            coverage_days: 92,
+        }
+    }
+}
+
+/// the `dr:` section of relman.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrConfig {
+    /// A DR playbook last tested more than this many days ago warns
+    /// (`dr.warn_days`, default 183: six months).
+    pub warn_days: u32,
+    /// A DR playbook last tested more than this many days ago, or never,
+    /// fails (`dr.fail_days`, default 365: a year).
+    pub fail_days: u32,
+}
+
+impl Default for DrConfig {
+    fn default() -> DrConfig {
+        DrConfig {
+            warn_days: 183,
+            fail_days: 365,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -333,7 +378,79 @@ pub struct Records {
     pub gamedays: Vec<Gameday>,
     pub dr_playbooks: Vec<DrPlaybook>,
     pub reviews: Vec<Review>,
+    /// records/deployments.csv and records/deployments.jsonl, in that order.
     pub deployments: Vec<Deployment>,
+    /// The problems found while loading records/: the records they concern
+    /// were skipped, so a check reading that kind of record says so.
+    pub problems: Vec<RecordProblem>,
+}
+
+/// A record (or a line of a deployments file) that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProblem {
+    /// Relative to the fleet directory: `records/gamedays/2026-10.md`.
+    pub file: String,
+    pub line: Option<u32>,
+    /// The whole diagnostic, as `relman validate` prints it.
+    pub message: String,
+}
+
+impl RecordProblem {
+    /// `file:line`, or the file.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+impl Records {
+    /// The problems of the record files under `prefix` (`records/gamedays/`,
+    /// `records/deployments.`).
+    pub fn problems_in<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RecordProblem> {
+        self.problems
+            .iter()
+            .filter(move |p| p.file.starts_with(prefix))
+    }
+
+    /// A service's deployments up to the end of `until`, in time order
+    /// (ties in file order).
+    pub fn deployments_of(&self, service: &str, until: NaiveDate) -> Vec<&Deployment> {
+        let mut out: Vec<&Deployment> = self
+            .deployments
+            .iter()
+            .filter(|d| d.service == service && d.at.date_naive() <= until)
+            .collect();
+        out.sort_by_key(|d| d.at);
+        out
+    }
+
+    /// A service's first deployment to each environment up to `until`, in
+    /// time order. Environments are told apart case-insensitively.
+    pub fn first_deployments(&self, service: &str, until: NaiveDate) -> Vec<&Deployment> {
+        let mut out: Vec<&Deployment> = Vec::new();
+        for d in self.deployments_of(service, until) {
+            if !out
+                .iter()
+                .any(|f| f.environment.eq_ignore_ascii_case(&d.environment))
+            {
+                out.push(d);
+            }
+        }
+        out
+    }
+
+    /// A service's first production deployment up to `until`.
+    pub fn first_production_deployment(
+        &self,
+        service: &str,
+        until: NaiveDate,
+    ) -> Option<&Deployment> {
+        self.deployments_of(service, until)
+            .into_iter()
+            .find(|d| d.is_production())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -430,7 +547,7 @@ pub struct Review {
     pub origin: Origin,
 }
 
-/// One line of records/deployments.csv.
+/// One line of records/deployments.csv or records/deployments.jsonl.
 #[derive(Debug, Clone)]
 pub struct Deployment {
     pub service: String,
@@ -439,6 +556,30 @@ pub struct Deployment {
     pub at: DateTime<Utc>,
     pub file: String,
     pub line: u32,
+}
+
+impl Deployment {
+    /// True for a production environment: `production`, `prod`, `prd` or
+    /// `live`, in any case, alone or before a `-`/`_` suffix (`prod-eu`).
+    pub fn is_production(&self) -> bool {
+        let env = self.environment.to_ascii_lowercase();
+        ["production", "prod", "prd", "live"].iter().any(|p| {
+            env == *p
+                || env
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('-') || rest.starts_with('_'))
+        })
+    }
+
+    /// `records/deployments.csv:7`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// Evidence pointing at this line.
+    pub fn evidence(&self) -> EvidenceRef {
+        EvidenceRef::new("records", self.file.clone()).at(self.line, 1)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use relman_core::Category;
 use relman_core::fleet::{
-    FleetConfig, KeyComponent, ManifestoConfig, OkrGoal, OkrTarget, PrometheusConfig, Team,
+    DrConfig, FleetConfig, GamedayConfig, KeyComponent, ManifestoConfig, OkrGoal, OkrTarget,
+    PrometheusConfig, Team,
 };
 use relman_core::time;
 use relman_core::yaml::Node;
@@ -22,6 +23,8 @@ const FIELDS: &[&str] = &[
     "teams",
     "key_components",
     "prometheus",
+    "gamedays",
+    "dr",
 ];
 
 /// `None` when the file cannot be used at all (unreadable, not YAML, not a
@@ -149,6 +152,9 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
         })
     });
 
+    let gamedays = parse_gamedays(cx, doc);
+    let dr = parse_dr(cx, doc);
+
     Some(FleetConfig {
         name: name?,
         now,
@@ -156,8 +162,85 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
         teams,
         key_components,
         prometheus,
+        gamedays,
+        dr,
         origin: cx.origin.clone(),
     })
+}
+
+/// A whole number of days (or months) of at least 1, for the `section.key`
+/// setting; `None` when absent or invalid (the default then applies).
+fn positive(cx: &mut Ctx, section: &Node, path: &str, key: &str) -> Option<u32> {
+    let n = cx.get(section, key)?;
+    let field = format!("{path}.{key}");
+    let v = cx.count(n, &field)?;
+    match u32::try_from(v) {
+        Ok(v) if v >= 1 => Some(v),
+        _ => {
+            cx.error(
+                Some(n.pos),
+                &field,
+                format!("{} is out of range, expected 1 to {}", shown(n), u32::MAX),
+            );
+            None
+        }
+    }
+}
+
+/// `gamedays: { months, coverage_days }`.
+fn parse_gamedays(cx: &mut Ctx, doc: &Node) -> GamedayConfig {
+    let mut config = GamedayConfig::default();
+    let Some(g) = cx.get(doc, "gamedays") else {
+        return config;
+    };
+    if cx
+        .object(g, "gamedays", &["months", "coverage_days"])
+        .is_none()
+    {
+        return config;
+    }
+    if let Some(m) = positive(cx, g, "gamedays", "months") {
+        config.months = m;
+    }
+    if let Some(d) = positive(cx, g, "gamedays", "coverage_days") {
+        config.coverage_days = d;
+    }
+    config
+}
+
+/// `dr: { warn_days, fail_days }`; a warning comes before a failure.
+fn parse_dr(cx: &mut Ctx, doc: &Node) -> DrConfig {
+    let mut config = DrConfig::default();
+    let Some(d) = cx.get(doc, "dr") else {
+        return config;
+    };
+    if cx.object(d, "dr", &["warn_days", "fail_days"]).is_none() {
+        return config;
+    }
+    let warn = positive(cx, d, "dr", "warn_days");
+    let fail = positive(cx, d, "dr", "fail_days");
+    let (w, f) = (
+        warn.unwrap_or(config.warn_days),
+        fail.unwrap_or(config.fail_days),
+    );
+    if w > f {
+        let key = if warn.is_some() {
+            "warn_days"
+        } else {
+            "fail_days"
+        };
+        cx.error(
+            d.get(key).map(|n| n.pos),
+            &format!("dr.{key}"),
+            format!(
+                "warn_days ({w}) is after fail_days ({f}): a playbook should warn before it fails"
+            ),
+        );
+        return config;
+    }
+    config.warn_days = w;
+    config.fail_days = f;
+    config
 }
 
 fn parse_team(cx: &mut Ctx, t: &Node, path: &str) -> Option<Team> {

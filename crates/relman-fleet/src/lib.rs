@@ -1,7 +1,7 @@
 //! Loading a fleet directory: the first step of the pipeline.
 //!
 //! `load` reads relman.yaml, services/*.yaml, waivers.yaml, the records'
-//! front matter, records/deployments.csv and cost/*.csv, validates every
+//! front matter, records/deployments.csv and .jsonl and cost/*.csv, validates every
 //! field against the contract (DESIGN.md) and returns the [`Fleet`] with all
 //! problems found, each naming file, line, column and field. It never stops
 //! at the first problem, and a broken service descriptor is set aside as a
@@ -10,6 +10,7 @@
 //! This crate reads files only; it does not look into repositories, scrape
 //! endpoints or read logs: that is evidence collection.
 
+mod deployments;
 mod diag;
 mod fields;
 mod files;
@@ -127,11 +128,22 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let waivers = waivers::load(root, &manifesto, &known_services, &mut diagnostics);
     let mut records = Records::default();
     records::load(root, &mut records, &mut diagnostics);
-    records.deployments = tables::deployments(root, &mut diagnostics);
+    records.deployments = deployments::load(root, config.now, &mut diagnostics);
     let cost = tables::cost(root, &mut diagnostics);
 
     diagnostics.sort();
     diagnostics.dedup();
+    // The records skipped for a problem, so that the checks reading them
+    // can say their input was incomplete.
+    records.problems = diagnostics
+        .iter()
+        .filter(|d| d.file.starts_with("records/"))
+        .map(|d| relman_core::fleet::RecordProblem {
+            file: d.file.clone(),
+            line: d.pos.map(|p| p.line),
+            message: d.to_string(),
+        })
+        .collect();
     Ok(Loaded {
         fleet: Fleet {
             root: root.to_path_buf(),

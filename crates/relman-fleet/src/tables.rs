@@ -99,7 +99,11 @@ fn rows(
     out
 }
 
-pub(crate) fn deployments(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Deployment> {
+pub(crate) fn deployments(
+    root: &Path,
+    now: Option<chrono::NaiveDate>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Deployment> {
     let path = root.join("records/deployments.csv");
     if !path.is_file() {
         return Vec::new();
@@ -123,6 +127,10 @@ pub(crate) fn deployments(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Deplo
             ));
             continue;
         };
+        if let Some(d) = crate::deployments::future(&file, line, idx[3] as u32 + 1, at, now) {
+            diags.push(d);
+            continue;
+        }
         let mut empty = false;
         for (i, name) in cols.iter().enumerate().take(3) {
             if get(i).is_empty() {

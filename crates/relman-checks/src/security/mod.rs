@@ -1,6 +1,8 @@
-//! Security (S-1..S-6): what the repo, its manifests, its Terraform and the
-//! security tools' reports say about exposure, secrets and privileges.
+//! Security (S-1..S-6): the security review on record (S-1), and what the
+//! repo, its manifests, its Terraform and the security tools' reports say
+//! about exposure, secrets and privileges.
 
+pub mod s1_security_review;
 pub mod s2_cloud_exposure;
 pub mod s2_k8s_exposure;
 pub mod s3_secrets;
