@@ -15,6 +15,7 @@ use relman_core::{Finding, Severity, Status};
 
 pub mod design;
 pub mod foundation;
+pub mod improvement;
 pub mod observability;
 pub mod registry;
 pub mod resilience;
