@@ -33,8 +33,10 @@ const SEVERITY_VALUES: [IncidentSeverity; 3] = [
 ];
 
 /// Load every record; `now` is the fleet's today when relman.yaml sets it
-/// (dates after it are problems), and `services` the declared service
-/// names (incidents may only name those).
+/// (incident and postmortem dates after it are problems; without it, or
+/// with an audit's `--now`, the checks judge such dates against their
+/// today), and `services` the declared service names (incidents may only
+/// name those).
 ///
 /// An incident or postmortem with any problem is set aside in
 /// `records.rejected` with what could be read of it, so that the checks

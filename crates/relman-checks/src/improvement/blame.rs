@@ -33,7 +33,7 @@ pub struct Phrase {
     /// A regular expression matched case-insensitively; `{person}` stands
     /// for a person as above.
     pub pattern: &'static str,
-    /// A blameless rewording.
+    /// A blameless rewording, as an example of what to write instead.
     pub suggestion: &'static str,
     /// Words that make a match harmless when they come just before it.
     pub not_after: &'static [&'static str],
@@ -54,105 +54,105 @@ pub static PHRASES: &[Phrase] = &[
     Phrase {
         phrase: "<person> forgot to",
         pattern: r"{person}\s+(?:forgot|forgets|neglected|omitted)\b(?:\s+to\b)?",
-        suggestion: "the renewal was not automated and no alert fired (name the step that relied on memory, and the automation or alert that was missing)",
+        suggestion: "the renewal was not automated and no alert fired",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> should have checked/known",
         pattern: r"{person}\s+should(?:\s+have|'ve|’ve)\s+(?:checked|verified|tested|looked|asked|waited|double-checked|known|noticed|realised|realized|seen|caught)\b",
-        suggestion: "the procedure did not call for that check: make it a step, or a gate that cannot be skipped",
+        suggestion: "the procedure did not require this check, and nothing enforced it",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "should have known",
         pattern: r"\bshould(?:\s+have|'ve|’ve)\s+(?:known|noticed|realised|realized|seen|spotted|caught|been\s+(?:more\s+)?careful)\b",
-        suggestion: "the signal was not visible where it was needed: say what would have shown it",
+        suggestion: "the signal was not visible where the decision was made",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> caused the outage",
         pattern: r"{person}\s+(?:caused|triggered|broke|took\s+down|brought\s+down)\s+(?:(?:the|this|an?|our)\s+)?(?:outage|incident|failure|downtime|problem|issue|production|prod|site|service)\b",
-        suggestion: "name the change and what let it through, e.g. \"a configuration change reached production without a canary\"",
+        suggestion: "a configuration change reached production without a canary",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "caused by <person>",
         pattern: r"\bcaused\s+by\s+(?:@[A-Za-z0-9][\w.-]*|(?:him|her)\b|the\s+(?:on-?call\s+engineer|engineer|operator|developer|on-?call|admin(?:istrator)?|intern|new\s+hire)\b)",
-        suggestion: "name the change and what let it through, e.g. \"caused by a configuration change that no check covered\"",
+        suggestion: "caused by a configuration change that no check covered",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> failed to check",
         pattern: r"{person}\s+(?:failed|neglected)\s+to\s+(?:check|verify|test|follow|review|monitor|update|renew|run|validate|confirm)\b",
-        suggestion: "the procedure had no enforced check: say what would have caught it",
+        suggestion: "no step or gate in the procedure required the check",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> did not follow",
         pattern: r"{person}\s+(?:did\s+not|didn't|didn’t)\s+(?:follow|check|read|test|notice|verify|update|renew)\b",
-        suggestion: "the step was easy to skip: say what would have made it hard to miss",
+        suggestion: "the runbook step was easy to skip and nothing enforced it",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "failed to notice",
         pattern: r"\bfailed\s+to\s+(?:notice|spot|see|realise|realize|read|catch|pay\s+attention)\b",
-        suggestion: "the signal was easy to miss: say how it was presented, e.g. \"the alert went to a channel nobody watched\"",
+        suggestion: "the alert went to a channel nobody watched",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> made a mistake",
         pattern: r"{person}\s+(?:made\s+(?:a|an|the|this)\s+(?:mistake|error|blunder)|messed\s+up|screwed\s+up|slipped\s+up|dropped\s+the\s+ball|fat[- ]fingered)",
-        suggestion: "a manual step had no validation: say which, and what would have caught the slip",
+        suggestion: "a manual step had no validation to catch the slip",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "<person> ignored the alert",
         pattern: r"{person}\s+(?:ignored|dismissed|silenced|snoozed)\b",
-        suggestion: "the alert did not stand out or was not actionable: say why it was easy to set aside",
+        suggestion: "the alert did not stand out among the others and had no clear action",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "the fault of",
         pattern: r"\b(?:the\s+)?fault\s+of\b|\bat\s+fault\b|\b\w+(?:'s|’s)\s+fault\b",
-        suggestion: "describe the conditions that allowed the failure, not whose fault it was",
+        suggestion: "the review process let the change through",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "careless",
         pattern: r"\bcareless(?:ly|ness)?\b",
-        suggestion: "nothing guarded the step against a slip: say which check or safeguard was missing",
+        suggestion: "nothing guarded the step against a slip",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "negligence",
         pattern: r"\bnegligen(?:ce|t|tly)\b",
-        suggestion: "the safeguards that should have caught this were missing: say which",
+        suggestion: "the safeguards that would have caught this were missing",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "incompetence",
         pattern: r"\bincompeten(?:ce|t|tly)\b|\bslopp(?:y|iness|ily)\b",
-        suggestion: "describe the gap in tooling, training or review that let the mistake through",
+        suggestion: "the tooling and training did not cover this case",
         not_after: &[],
         not_before: &[],
     },
     Phrase {
         phrase: "blame",
         pattern: r"\bblam(?:e|ed|es|ing|eworthy)\b",
-        suggestion: "describe what happened and why it made sense at the time; leave fault out",
+        suggestion: "the decisions made sense with what was known at the time",
         not_after: &["git", "svn", "hg"],
         not_before: &["-free", "-aware"],
     },
@@ -163,10 +163,10 @@ const PERSON: &str = r"(?P<person>@[A-Za-z0-9][\w.-]*|(?-i:\b\p{Lu}\p{Ll}+(?:[-'
 
 /// The label and rewording of a person named as the root cause.
 pub const ROOT_CAUSE_PHRASE: &str = "a person named as the root cause";
-pub const ROOT_CAUSE_SUGGESTION: &str = "state the root cause as a condition of the system, e.g. \"certificate renewal depended on one person's calendar\"";
+pub const ROOT_CAUSE_SUGGESTION: &str = "certificate renewal depended on one person's calendar";
 
 /// The rewording offered for a fleet's own phrase that gives none.
-pub const GENERIC_SUGGESTION: &str = "describe what in the system let this happen, not who did it";
+pub const GENERIC_SUGGESTION: &str = "the process let this through, and nothing caught it";
 
 /// Capitalised words that are not first names: sentence openers, days and
 /// months.
@@ -817,6 +817,28 @@ mod tests {
             ## Root causes\n- Misconfiguration of the pool.\n\
             Root cause: Redis failed over.\n";
         assert_eq!(hits(systems), Vec::<String>::new());
+    }
+
+    #[test]
+    fn hits_carry_a_blameless_rewording() {
+        let found = lint("Human error: Dave forgot to renew the certificate.", &[]);
+        let pairs: Vec<(&str, &str)> = found
+            .iter()
+            .map(|h| (h.text.as_str(), h.suggestion.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (
+                    "Human error",
+                    "the process allowed a manual step to go unchecked"
+                ),
+                (
+                    "Dave forgot to",
+                    "the renewal was not automated and no alert fired"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn lint(linter: &Linter, id: &str, pm: &Postmortem, out: &mut Findings) {
         ))
         .at(EvidenceRef::new("records", file.clone()).at(line, h.column))
         .fix(format!(
-            "Reword it to describe the system, for example: \"{}\".",
+            "Say what the system lacked, not who slipped; for example: \"{}\".",
             h.suggestion.trim_end_matches('.')
         ));
     }
@@ -198,7 +198,7 @@ critical service.
         assert_eq!(
             found[0].remediation.as_deref(),
             Some(
-                "Reword it to describe the system, for example: \"the process allowed a manual step to go unchecked\"."
+                "Say what the system lacked, not who slipped; for example: \"the process allowed a manual step to go unchecked\"."
             )
         );
     }
@@ -226,7 +226,9 @@ critical service.
         );
         assert_eq!(
             found[0].remediation.as_deref(),
-            Some("Reword it to describe the system, for example: \"an incident was opened\".")
+            Some(
+                "Say what the system lacked, not who slipped; for example: \"an incident was opened\"."
+            )
         );
     }
 
