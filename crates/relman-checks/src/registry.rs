@@ -1,7 +1,7 @@
 //! The list of every check. Adding a check is one file and one line here.
 
 use crate::{CheckMeta, FleetCheck, ServiceCheck};
-use crate::{design, foundation, observability, resilience, security};
+use crate::{design, foundation, improvement, observability, resilience, security};
 
 /// Checks judged once for the fleet.
 pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
@@ -9,10 +9,18 @@ pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
     &foundation::f2_okrs::QuarterlyOkrs,
     &foundation::f3_manifesto_review::ManifestoReview,
     &observability::o10_metric_retention::MetricRetention,
+    &resilience::r3_gamedays::MonthlyGamedays,
+    &resilience::r4_disaster_recovery::DisasterRecovery,
 ];
 
 /// Checks judged for every service.
 pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
+    &improvement::c1_incident_tracking::IncidentTracking,
+    &improvement::c2_postmortems::Postmortems,
+    &improvement::c3_separation_of_duties::SeparationOfDuties,
+    &improvement::c4_blameless::BlamelessPostmortems,
+    &design::d1_prr_review::PrrReview,
+    &design::d2_poc_review::PocReview,
     &design::d3_open_source::OpenSourceDecision,
     &design::d4_architecture_doc::ArchitectureDoc,
     &design::d5_connection_budget::ConnectionBudget,
@@ -27,6 +35,7 @@ pub static SERVICE_CHECKS: &[&dyn ServiceCheck] = &[
     &observability::o9_availability_latency::AvailabilityLatency,
     &resilience::r1_slo_margin::SloMargin,
     &resilience::r2_internal_slo::InternalSlo,
+    &security::s1_security_review::SecurityReview,
     &security::s2_cloud_exposure::CloudPublicExposure,
     &security::s2_k8s_exposure::K8sPublicExposure,
     &security::s3_secrets::SecretsInRepo,
@@ -68,6 +77,14 @@ mod tests {
                 "F-2 quarterly-okrs",
                 "F-3 manifesto-review",
                 "O-10 metric-retention",
+                "R-3 monthly-gamedays",
+                "R-4 disaster-recovery",
+                "C-1 incident-tracking",
+                "C-2 postmortems",
+                "C-3 separation-of-duties",
+                "C-4 blameless-postmortems",
+                "D-1 prr-review",
+                "D-2 poc-review",
                 "D-3 open-source-decision",
                 "D-4 architecture-doc",
                 "D-5 connection-budget",
@@ -82,6 +99,7 @@ mod tests {
                 "O-9 availability-latency",
                 "R-1 slo-margin",
                 "R-2 internal-slo",
+                "S-1 security-review",
                 "S-2 cloud-public-exposure",
                 "S-2 k8s-public-exposure",
                 "S-3 secrets-in-repo",

@@ -80,6 +80,8 @@ pub struct FleetConfig {
     pub gamedays: GamedayConfig,
     /// how old a disaster-recovery test may be (`dr:` in relman.yaml).
     pub dr: DrConfig,
+    /// C-2 and C-4: the `postmortems:` section.
+    pub postmortems: PostmortemConfig,
     pub origin: Origin,
 }
 
@@ -168,6 +170,37 @@ impl Default for DrConfig {
 pub struct PrometheusConfig {
     pub url: Option<String>,
     pub thanos_compactor_args: Vec<String>,
+}
+
+/// The `postmortems:` section of relman.yaml (C-2, C-4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostmortemConfig {
+    /// C-2: a major or critical incident's postmortem is due this many days
+    /// after the incident was resolved.
+    pub due_days: u32,
+    /// C-4: phrases flagged as blaming language, added to relman's built-in
+    /// list.
+    pub blaming_phrases: Vec<BlamingPhrase>,
+}
+
+impl Default for PostmortemConfig {
+    fn default() -> PostmortemConfig {
+        PostmortemConfig {
+            due_days: 7,
+            blaming_phrases: Vec::new(),
+        }
+    }
+}
+
+/// C-4: a phrase that blames people, and how to say it instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlamingPhrase {
+    /// Words matched case-insensitively on word boundaries, with any run of
+    /// blanks between them; `{person}` stands for a name, an `@handle`, or
+    /// "he"/"she".
+    pub phrase: String,
+    /// A blameless rewording; relman's generic one when absent.
+    pub suggestion: Option<String>,
 }
 
 /// Tunable parameters of the built-in checks, set by a fleet's manifesto file.
@@ -383,6 +416,10 @@ pub struct Records {
     /// The problems found while loading records/: the records they concern
     /// were skipped, so a check reading that kind of record says so.
     pub problems: Vec<RecordProblem>,
+    /// Record files set aside because of problems (each problem is also a
+    /// load diagnostic), so that the checks that would have read them can
+    /// say so instead of judging without them.
+    pub rejected: Vec<RejectedRecord>,
 }
 
 /// A record (or a line of a deployments file) that could not be loaded.
@@ -453,6 +490,23 @@ impl Records {
     }
 }
 
+/// A record file that was set aside, with what could still be read of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedRecord {
+    /// Relative to the fleet directory.
+    pub file: String,
+    /// `Incident`, `Postmortem`, …: from its `kind`, else from its folder.
+    pub kind: String,
+    /// An incident's `id`, or the incident a postmortem names, when readable.
+    pub id: Option<String>,
+    /// An incident's `services`, as far as they could be read.
+    pub services: Vec<String>,
+    /// An incident's severity, when it is a valid one.
+    pub severity: Option<IncidentSeverity>,
+    /// Every problem, as `file:line:col: field: message`.
+    pub problems: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum IncidentSeverity {
     Minor,
@@ -491,12 +545,33 @@ pub struct ActionItem {
     pub done: bool,
 }
 
+/// A runbook a postmortem links (C-2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Runbook {
+    /// A link (anything with `://`); not fetched.
+    Url(String),
+    /// A path, resolved against the postmortem's folder, and whether it
+    /// existed (a file or a folder) when the fleet was loaded.
+    Path { path: FleetPath, exists: bool },
+}
+
+impl Runbook {
+    /// As written in the postmortem.
+    pub fn written(&self) -> &str {
+        match self {
+            Runbook::Url(u) => u,
+            Runbook::Path { path, .. } => &path.written,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Postmortem {
     pub incident: String,
     pub date: Option<NaiveDate>,
     pub action_items: Vec<ActionItem>,
-    pub runbooks: Vec<String>,
+    /// In the order written; positions are `runbooks[i]` in `origin`.
+    pub runbooks: Vec<Runbook>,
     /// The Markdown body after the front matter, and the line it starts on.
     pub body: String,
     pub body_line: u32,

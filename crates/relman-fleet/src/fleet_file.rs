@@ -4,8 +4,8 @@ use std::path::Path;
 
 use relman_core::Category;
 use relman_core::fleet::{
-    DrConfig, FleetConfig, GamedayConfig, KeyComponent, ManifestoConfig, OkrGoal, OkrTarget,
-    PrometheusConfig, Team,
+    BlamingPhrase, DrConfig, FleetConfig, GamedayConfig, KeyComponent, ManifestoConfig, OkrGoal,
+    OkrTarget, PostmortemConfig, PrometheusConfig, Team,
 };
 use relman_core::time;
 use relman_core::yaml::Node;
@@ -25,6 +25,7 @@ const FIELDS: &[&str] = &[
     "prometheus",
     "gamedays",
     "dr",
+    "postmortems",
 ];
 
 /// `None` when the file cannot be used at all (unreadable, not YAML, not a
@@ -154,6 +155,10 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
 
     let gamedays = parse_gamedays(cx, doc);
     let dr = parse_dr(cx, doc);
+    let postmortems = cx
+        .get(doc, "postmortems")
+        .map(|p| parse_postmortems(cx, p))
+        .unwrap_or_default();
 
     Some(FleetConfig {
         name: name?,
@@ -164,6 +169,7 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
         prometheus,
         gamedays,
         dr,
+        postmortems,
         origin: cx.origin.clone(),
     })
 }
@@ -185,6 +191,81 @@ fn positive(cx: &mut Ctx, section: &Node, path: &str, key: &str) -> Option<u32> 
             None
         }
     }
+}
+
+/// The longest blaming phrase accepted: a phrase is a few words.
+const MAX_PHRASE_CHARS: usize = 200;
+
+/// `postmortems:` (C-2, C-4); absent fields keep their defaults.
+fn parse_postmortems(cx: &mut Ctx, p: &Node) -> PostmortemConfig {
+    let mut config = PostmortemConfig::default();
+    if cx
+        .object(p, "postmortems", &["due_days", "blaming_phrases"])
+        .is_none()
+    {
+        return config;
+    }
+    if let Some(n) = cx.get(p, "due_days") {
+        match cx.count(n, "postmortems.due_days") {
+            Some(d) if d <= 365 => config.due_days = u32::try_from(d).unwrap_or(365),
+            Some(_) => cx.error(
+                Some(n.pos),
+                "postmortems.due_days",
+                format!("{} is out of range, expected 0 to 365 days", shown(n)),
+            ),
+            None => {}
+        }
+    }
+    if let Some(list) = cx.get(p, "blaming_phrases") {
+        let key = "postmortems.blaming_phrases";
+        for (i, item) in cx.list(list, key).into_iter().enumerate() {
+            let path = format!("{key}[{i}]");
+            let (phrase, suggestion) = if item.as_scalar().is_some() {
+                (cx.text(item, &path).map(|t| (t, item.pos)), None)
+            } else {
+                if cx.object(item, &path, &["phrase", "suggestion"]).is_none() {
+                    continue;
+                }
+                let phrase = cx
+                    .req(item, &path, "phrase")
+                    .and_then(|n| cx.text(n, &format!("{path}.phrase")).map(|t| (t, n.pos)));
+                let suggestion = cx
+                    .get(item, "suggestion")
+                    .and_then(|n| cx.text(n, &format!("{path}.suggestion")));
+                (phrase, suggestion)
+            };
+            let Some((phrase, pos)) = phrase else {
+                continue;
+            };
+            let phrase = phrase.trim().to_string();
+            if phrase.chars().count() > MAX_PHRASE_CHARS {
+                cx.error(
+                    Some(pos),
+                    &path,
+                    format!(
+                        "phrase is longer than {MAX_PHRASE_CHARS} characters, expected a few words"
+                    ),
+                );
+                continue;
+            }
+            if !phrase
+                .replace("{person}", "")
+                .chars()
+                .any(char::is_alphanumeric)
+            {
+                cx.error(
+                    Some(pos),
+                    &path,
+                    format!("\"{phrase}\" has no word to look for, expected words such as \"dropped the ball\""),
+                );
+                continue;
+            }
+            config
+                .blaming_phrases
+                .push(BlamingPhrase { phrase, suggestion });
+        }
+    }
+    config
 }
 
 /// `gamedays: { months, coverage_days }`.

@@ -127,7 +127,13 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
 
     let waivers = waivers::load(root, &manifesto, &known_services, &mut diagnostics);
     let mut records = Records::default();
-    records::load(root, &mut records, &mut diagnostics);
+    records::load(
+        root,
+        config.now,
+        &known_services,
+        &mut records,
+        &mut diagnostics,
+    );
     records.deployments = deployments::load(root, config.now, &mut diagnostics);
     let cost = tables::cost(root, &mut diagnostics);
 

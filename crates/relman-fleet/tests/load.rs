@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use relman_core::fleet::Runbook;
 use relman_fleet::{LoadError, Loaded, load};
 
 fn write(root: &Path, files: &[(&str, &str)]) {
@@ -239,6 +240,7 @@ statuspage: status.acme.io/1
     let cost = "month,environment,pricing,cost_usd,customers\n2026-10,production,spot,100.5,10\n2026-13,production,spot,1,1\n2026-10,dev,free,1,1\n";
     let (_d, l) = load_files(&[
         ("relman.yaml", FLEET),
+        ("services/orders.yaml", GOOD),
         ("records/incidents/inc-1.md", incident),
         ("records/postmortems/pm.md", "# no front matter\n"),
         ("records/deployments.csv", deployments),
@@ -248,7 +250,7 @@ statuspage: status.acme.io/1
     cost/2026.csv:3:1: month: invalid month "2026-13", expected YYYY-MM
     cost/2026.csv:4:3: pricing: unknown value "free", expected one of spot, on_demand, reserved, savings_plan
     records/deployments.csv:3:4: at: invalid timestamp "not-a-date", expected ISO 8601 such as 2026-10-03T10:12:00Z
-    records/incidents/inc-1.md:7:11: resolved: resolved 2026-10-03 09:00:00 UTC is before started 2026-10-03 10:12:00 UTC
+    records/incidents/inc-1.md:7:11: resolved: resolved 2026-10-03T09:00:00Z is before started 2026-10-03T10:12:00Z
     records/incidents/inc-1.md:8:13: statuspage: invalid URL "status.acme.io/1", expected an http(s) link
     records/postmortems/pm.md:1:1: no YAML front matter: a record starts with a line `---`, its fields, and a closing `---`
     "#);
@@ -321,4 +323,223 @@ fn deeply_nested_yaml_is_an_error_not_a_crash() {
     let m = messages(&l);
     assert!(m.starts_with("services/deep.yaml:2:"), "{m}");
     assert!(m.contains("recursion limit"), "{m}");
+}
+
+const INCIDENT_OK: &str = "---
+kind: Incident
+id: INC-1
+severity: major
+services: [orders]
+started: 2026-10-03T10:12:00Z
+resolved: 2026-10-03T11:00:00Z
+statuspage: https://status.acme.example/1
+playbook_run: https://chat.acme.example/playbooks/runs/1
+postmortem: ../postmortems/inc-1.md
+---
+# Orders down
+";
+
+const POSTMORTEM_OK: &str = "---
+kind: Postmortem
+incident: INC-1
+date: 2026-10-06
+action_items:
+  - { title: Add a canary stage, owner: alice, due: 2026-11-01, done: false }
+runbooks:
+  - ../../docs/runbooks/orders.md
+  - ../../docs/runbooks/missing.md
+  - https://wiki.acme.example/runbooks/orders
+---
+# Postmortem
+The canary stage was missing.
+";
+
+#[test]
+fn incidents_and_postmortems_link_and_runbooks_are_looked_up() {
+    let (_d, l) = load_files(&[
+        ("relman.yaml", FLEET),
+        ("services/orders.yaml", GOOD),
+        ("records/incidents/inc-1.md", INCIDENT_OK),
+        ("records/postmortems/inc-1.md", POSTMORTEM_OK),
+        ("docs/runbooks/orders.md", "# Orders runbook\n"),
+    ]);
+    assert_eq!(messages(&l), "");
+    let r = &l.fleet.records;
+    assert_eq!(r.incidents.len(), 1);
+    assert!(r.rejected.is_empty());
+    let pm = &r.postmortems[0];
+    assert_eq!(pm.body_line, 12);
+    let states: Vec<String> = pm
+        .runbooks
+        .iter()
+        .map(|rb| match rb {
+            Runbook::Url(u) => format!("url {u}"),
+            Runbook::Path { path, exists } => format!("{} {exists}", path.display),
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "docs/runbooks/orders.md true",
+            "docs/runbooks/missing.md false",
+            "url https://wiki.acme.example/runbooks/orders",
+        ]
+    );
+    assert_eq!(
+        pm.origin.fields.get("runbooks[1]").map(|p| (p.line, p.col)),
+        Some((9, 5))
+    );
+    assert_eq!(
+        pm.origin
+            .fields
+            .get("action_items[0]")
+            .map(|p| (p.line, p.col)),
+        Some((6, 5))
+    );
+}
+
+#[test]
+fn bad_incidents_and_postmortems_are_set_aside_with_every_problem() {
+    let not_yaml = "---\nkind: Incident\nid: INC-2\nservices: [orders\n---\n# broken\n";
+    let bad_severity = INCIDENT_OK
+        .replace("INC-1", "INC-3")
+        .replace("severity: major", "severity: sev1")
+        .replace("postmortem: ../postmortems/inc-1.md\n", "");
+    let future = INCIDENT_OK
+        .replace("INC-1", "INC-4")
+        .replace(
+            "resolved: 2026-10-03T11:00:00Z",
+            "resolved: 2026-12-03T11:00:00Z",
+        )
+        .replace("[orders]", "[ordrs]")
+        .replace("inc-1.md", "inc-4.md");
+    let unknown = POSTMORTEM_OK
+        .replace("incident: INC-1", "incident: INC-7")
+        .replace("date: 2026-10-06", "date: 2026-12-01");
+    let early = POSTMORTEM_OK.replace("date: 2026-10-06", "date: 2026-10-01");
+    let duplicate = INCIDENT_OK.replace("postmortem: ../postmortems/inc-1.md\n", "");
+    let (_d, l) = load_files(&[
+        ("relman.yaml", FLEET),
+        ("services/orders.yaml", GOOD),
+        ("records/incidents/inc-1.md", INCIDENT_OK),
+        ("records/incidents/inc-1b.md", &duplicate),
+        ("records/incidents/inc-2.md", not_yaml),
+        ("records/incidents/inc-3.md", &bad_severity),
+        ("records/incidents/inc-4.md", &future),
+        ("records/postmortems/inc-1.md", &early),
+        ("records/postmortems/inc-7.md", &unknown),
+    ]);
+    insta::assert_snapshot!(messages(&l), @r#"
+    records/incidents/inc-1b.md:3:5: id: incident id "INC-1" is also used by records/incidents/inc-1.md
+    records/incidents/inc-2.md:5:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'
+    records/incidents/inc-3.md:4:11: severity: unknown value "sev1", expected one of minor, major, critical
+    records/incidents/inc-4.md:5:12: services[0]: unknown service "ordrs", did you mean "orders"?
+    records/incidents/inc-4.md:7:11: resolved: resolved 2026-12-03T11:00:00Z is after today (2026-11-24, relman.yaml: now): a record cannot be dated in the future
+    records/incidents/inc-4.md:10:13: postmortem: records/postmortems/inc-4.md does not exist
+    records/postmortems/inc-1.md:4:7: date: date 2026-10-01 is before INC-1 started (2026-10-03T10:12:00Z)
+    records/postmortems/inc-7.md:3:11: incident: unknown incident "INC-7", did you mean "INC-3"?
+    records/postmortems/inc-7.md:4:7: date: date 2026-12-01 is after today (2026-11-24, relman.yaml: now): a record cannot be dated in the future
+    "#);
+    let r = &l.fleet.records;
+    // The first INC-1 is kept; everything else is set aside, with what
+    // could be read of it.
+    assert_eq!(
+        r.incidents
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect::<Vec<_>>(),
+        ["INC-1"]
+    );
+    assert!(r.postmortems.is_empty());
+    let rejected: Vec<String> = r
+        .rejected
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {} {:?} {:?} {:?} {}",
+                x.file,
+                x.kind,
+                x.id,
+                x.services,
+                x.severity.map(|s| s.as_str()),
+                x.problems.len()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(rejected.join("\n"), @r#"
+    records/incidents/inc-1b.md Incident Some("INC-1") ["orders"] Some("major") 1
+    records/incidents/inc-2.md Incident None [] None 1
+    records/incidents/inc-3.md Incident Some("INC-3") ["orders"] None 1
+    records/incidents/inc-4.md Incident Some("INC-4") ["ordrs"] Some("major") 3
+    records/postmortems/inc-1.md Postmortem Some("INC-1") [] None 1
+    records/postmortems/inc-7.md Postmortem Some("INC-7") [] None 2
+    "#);
+}
+
+#[test]
+fn future_dates_are_left_to_the_checks_when_the_fleet_sets_no_today() {
+    let fleet = FLEET.replace("now: 2026-11-24\n", "");
+    let future = INCIDENT_OK
+        .replace("2026-10-03", "2099-10-03")
+        .replace("postmortem: ../postmortems/inc-1.md\n", "");
+    let (_d, l) = load_files(&[
+        ("relman.yaml", &fleet),
+        ("services/orders.yaml", GOOD),
+        ("records/incidents/inc-1.md", &future),
+    ]);
+    assert_eq!(messages(&l), "");
+    assert_eq!(l.fleet.records.incidents.len(), 1);
+}
+
+#[test]
+fn an_incident_may_only_link_a_postmortem_record_of_its_own() {
+    let other = INCIDENT_OK.replace("INC-1", "INC-2");
+    let not_a_record = INCIDENT_OK
+        .replace("INC-1", "INC-3")
+        .replace("../postmortems/inc-1.md", "../../docs/pm.md");
+    let (_d, l) = load_files(&[
+        ("relman.yaml", FLEET),
+        ("services/orders.yaml", GOOD),
+        ("records/incidents/inc-1.md", INCIDENT_OK),
+        ("records/incidents/inc-2.md", &other),
+        ("records/incidents/inc-3.md", &not_a_record),
+        ("records/postmortems/inc-1.md", POSTMORTEM_OK),
+        ("docs/pm.md", "# notes\n"),
+    ]);
+    insta::assert_snapshot!(messages(&l), @r"
+    records/incidents/inc-2.md:10:13: postmortem: records/postmortems/inc-1.md is the postmortem of INC-1, not of INC-2
+    records/incidents/inc-3.md:10:13: postmortem: docs/pm.md is not a postmortem record: keep postmortems in records/postmortems/ with `kind: Postmortem` front matter
+    ");
+    assert_eq!(l.fleet.records.incidents.len(), 1);
+    assert_eq!(l.fleet.records.postmortems.len(), 1);
+}
+
+#[test]
+fn the_postmortems_section_sets_the_due_days_and_adds_phrases() {
+    let fleet = format!(
+        "{FLEET}postmortems:\n  due_days: 5\n  blaming_phrases:\n    - dropped the ball\n    - {{ phrase: \"{{person}} broke prod\", suggestion: a change reached production untested }}\n    - {{ phrase: \"{{person}}\" }}\n"
+    );
+    let (_d, l) = load_files(&[("relman.yaml", &fleet)]);
+    insta::assert_snapshot!(messages(&l), @r#"relman.yaml:16:17: postmortems.blaming_phrases[2]: "{person}" has no word to look for, expected words such as "dropped the ball""#);
+    let p = &l.fleet.config.postmortems;
+    assert_eq!(p.due_days, 5);
+    let phrases: Vec<String> = p
+        .blaming_phrases
+        .iter()
+        .map(|b| format!("{} => {:?}", b.phrase, b.suggestion))
+        .collect();
+    assert_eq!(
+        phrases,
+        [
+            "dropped the ball => None",
+            "{person} broke prod => Some(\"a change reached production untested\")"
+        ]
+    );
+
+    let (_d, l) = load_files(&[("relman.yaml", FLEET)]);
+    assert_eq!(l.fleet.config.postmortems.due_days, 7);
+    let bad = format!("{FLEET}postmortems:\n  due_days: 400\n  blaming_phrases: 3\n");
+    let (_d, l) = load_files(&[("relman.yaml", &bad)]);
+    insta::assert_snapshot!(messages(&l), @r#"relman.yaml:12:13: postmortems.due_days: "400" is out of range, expected 0 to 365 days"#);
+    assert_eq!(l.fleet.config.postmortems.due_days, 7);
 }

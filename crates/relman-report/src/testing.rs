@@ -99,7 +99,7 @@ pub fn report() -> Report {
         rule(
             "R-4",
             vec![finding(
-                "dr-playbooks",
+                "disaster-recovery",
                 Status::NotApplicable,
                 "the fleet declares no key component",
                 vec![],

@@ -73,7 +73,7 @@ fn rules_lists_all_37_and_filters_by_category() {
     assert_eq!(r.code, 0);
     insta::assert_snapshot!(r.stdout, @"
     Security
-      S-1   service  Security approves new deployments                          no check yet
+      S-1   service  Security approves new deployments                          1 check
       S-2   service  Only what must be public is exposed                        2 checks
       S-3   service  No secrets in repositories                                 1 check
       S-4   service  Security groups limit ports and sources                    2 checks
