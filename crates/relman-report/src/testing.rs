@@ -325,6 +325,7 @@ pub fn report() -> Report {
         fleet_rules,
         services,
         teams,
+        cost: None,
     }
 }
 
