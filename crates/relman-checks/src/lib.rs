@@ -16,6 +16,7 @@ use relman_core::{Finding, Severity, Status};
 pub mod design;
 pub mod foundation;
 pub mod observability;
+pub mod performance;
 pub mod registry;
 pub mod resilience;
 pub mod security;

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use relman_core::cost::{SpotBasis, monthly};
-use relman_core::fleet::{CostRow, CostSource, Pricing};
+use relman_core::fleet::{CostRow, CostSource};
 use relman_fleet::{Loaded, load};
 
 const FLEET: &str = "apiVersion: relman/v1\nkind: Fleet\nname: acme\nnow: 2026-11-24\n";
