@@ -279,8 +279,10 @@ pub fn monthly(data: &CostData, cfg: &CostConfig) -> Vec<MonthCost> {
         if let Some(m) = months.get_mut(&month) {
             if m.customers.is_none() {
                 m.customers = Some(c.customers);
-                m.evidence
-                    .push(EvidenceRef::new("cost", c.file.clone()).at(c.line, 1));
+                let at = EvidenceRef::new("cost", c.file.clone()).at(c.line, 1);
+                if !m.evidence.contains(&at) {
+                    m.evidence.push(at);
+                }
             }
         }
     }

@@ -62,7 +62,7 @@ fn month(m: &MonthCost, cfg: &CostConfig, out: &mut Findings) {
     let max = cfg.non_production_max_percent;
     if above(untagged, cfg.untagged_max_percent) {
         out.unverified(format!(
-            "{}: {} of the cost carries no environment ({} of {}), more than {}%: the non-production share, {} as tagged, cannot be judged",
+            "{}: {} of the cost carries no environment ({} of {}), more than {}%: the non-production share cannot be judged ({} of the cost is tagged non-production)",
             m.month,
             cost::percent(untagged),
             cost::usd(m.untagged),
@@ -149,7 +149,7 @@ mod tests {
         let out = run_fleet(&NonProductionCost, &f);
         assert_eq!(
             render(&out),
-            "unverified: 2026-10: 12.00% of the cost carries no environment ($120.00 of $1,000.00), more than 10%: the non-production share, 0.00% as tagged, cannot be judged [cost/2026.csv:2:1]"
+            "unverified: 2026-10: 12.00% of the cost carries no environment ($120.00 of $1,000.00), more than 10%: the non-production share cannot be judged (0.00% of the cost is tagged non-production) [cost/2026.csv:2:1]"
         );
         assert!(
             out[0]
