@@ -592,6 +592,24 @@ mod tests {
     }
 
     #[test]
+    fn a_count_read_from_the_cost_line_itself_is_one_piece_of_evidence() {
+        let mut d = data(
+            vec![row("2026-10", "prod", Pricing::OnDemand, 10.0, None)],
+            &[],
+        );
+        d.customers.push(CustomerCount {
+            month: "2026-10".into(),
+            customers: 2,
+            file: "cost/a.csv".into(),
+            line: 2,
+        });
+        let m = monthly(&d, &CostConfig::default());
+        let at: Vec<String> = m[0].evidence.iter().map(|e| e.display()).collect();
+        assert_eq!(at, ["cost/a.csv:2:1"]);
+        assert_eq!(m[0].customers, Some(2));
+    }
+
+    #[test]
     fn capacity_hours_count_only_when_every_row_gives_them() {
         let with = data(
             vec![

@@ -15,7 +15,7 @@ static META: CheckMeta = CheckMeta {
     id: "spot-share",
     severity: Severity::Low,
     title: "Spot share rises 2 points a quarter, up to 50%",
-    what: "The share of spot capacity per complete calendar quarter within the last 12 complete months (`cost.window_months`): it must rise at least 2 points (`cost.spot_min_rise_points`) from one quarter to the next until it reaches 50% (`cost.spot_max_percent`; near the cap, the rise needed is what reaches it), and no quarter may be above 50%. The share is measured in capacity-hours (spot instance-hours over all instance-hours) when every cost file gives them (a CUR's usage amount, or the generic form's `capacity_hours` column), else in cost (spot cost over the total); each finding says which. Each quarter-to-quarter step is a finding naming both shares; a quarter still running is shown, not judged.",
+    what: "The share of spot capacity per complete calendar quarter within the last 12 complete months (`cost.window_months`): it must rise at least 2 points (`cost.spot_min_rise_points`) from one quarter to the next until it reaches 50% (`cost.spot_max_percent`; near the cap, the rise needed is what reaches it), and no complete month may be above 50%. The share is measured in capacity-hours (spot instance-hours over all instance-hours) when every cost file gives them (a CUR's usage amount, or the generic form's `capacity_hours` column), else in cost (spot cost over the total); each finding says which. Each quarter-to-quarter step is a finding naming both shares; a quarter still running is shown, not judged.",
     why: "Spot capacity costs a fraction of on-demand, and running on it proves that services survive losing machines; above half of the fleet, a spot shortage in a region could take too much capacity at once.",
     fix: "Move stateless, interruption-tolerant workloads (batch jobs, CI runners, stateless replicas behind a load balancer) to spot node pools with diversified instance types, a little more each quarter; keep state and the control plane on on-demand or reserved capacity.",
 };
@@ -30,24 +30,32 @@ impl FleetCheck for SpotShare {
             let cfg = &cx.fleet.config.cost;
             let basis = cost::spot_basis(&j.months);
             let quarters = cost::quarterly(&j.months);
-            let over: Vec<&QuarterCost> = quarters
-                .iter()
-                .filter(|q| q.complete())
-                .filter(|q| {
-                    q.spot_share(basis)
-                        .is_some_and(|s| above(s, cfg.spot_max_percent))
-                })
-                .collect();
-            for q in &over {
+            // The cap holds every month, not only on a quarter's average.
+            for m in &j.months {
+                let Some(share) = m
+                    .spot_share(basis)
+                    .filter(|s| above(*s, cfg.spot_max_percent))
+                else {
+                    continue;
+                };
+                let detail = match basis {
+                    SpotBasis::Cost => {
+                        format!("spot {} of {}", cost::usd(m.spot), cost::usd(m.total))
+                    }
+                    SpotBasis::CapacityHours => format!(
+                        "{} of {} instance-hours on spot",
+                        cost::number(m.spot_capacity_hours.unwrap_or_default()),
+                        cost::number(m.capacity_hours.unwrap_or_default())
+                    ),
+                };
                 out.fail(format!(
-                    "{}: the spot share by {} is {}, above the {}% cap ({})",
-                    q.quarter,
+                    "{}: the spot share by {} is {}, above the {}% cap ({detail})",
+                    m.month,
                     basis.describe(),
-                    share(q, basis),
+                    cost::percent(share),
                     cfg.spot_max_percent,
-                    spot_detail(q, basis)
                 ))
-                .at_all(&q.evidence)
+                .at_all(&m.evidence)
                 .fix(format!(
                     "Bring spot back under {}% of the capacity: move stateful or critical workloads to on-demand or reserved capacity.",
                     cfg.spot_max_percent
@@ -66,7 +74,11 @@ impl FleetCheck for SpotShare {
                 .at_all(&j.months[0].evidence);
             }
             for (a, b) in steps {
-                if !over.iter().any(|q| q.quarter == b.quarter) {
+                // A quarter above the cap has failed above; its rise is moot.
+                if !b
+                    .spot_share(basis)
+                    .is_some_and(|s| above(s, cfg.spot_max_percent))
+                {
                     step(a, b, basis, cfg, out);
                 }
             }
@@ -225,9 +237,11 @@ mod tests {
             .map(|f| format!("{}: {}", f.status, f.message))
             .collect();
         assert_eq!(
-            lines[..2],
+            lines,
             [
-                "fail: 2026-Q3: the spot share by cost is 55.00%, above the 50% cap (spot $165.00 of $300.00)",
+                "fail: 2026-07: the spot share by cost is 55.00%, above the 50% cap (spot $55.00 of $100.00)",
+                "fail: 2026-08: the spot share by cost is 55.00%, above the 50% cap (spot $55.00 of $100.00)",
+                "fail: 2026-09: the spot share by cost is 55.00%, above the 50% cap (spot $55.00 of $100.00)",
                 "fail: 2026-Q1 → 2026-Q2: the spot share by cost rose 0.50 points, 48.00% → 48.50% (spot $145.50 of $300.00): it must rise at least 2 points a quarter until 50%",
             ]
         );
