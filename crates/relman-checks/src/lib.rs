@@ -17,6 +17,7 @@ pub mod design;
 pub mod foundation;
 pub mod improvement;
 pub mod observability;
+pub mod performance;
 pub mod registry;
 pub mod resilience;
 pub mod security;

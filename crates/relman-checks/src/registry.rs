@@ -1,7 +1,7 @@
 //! The list of every check. Adding a check is one file and one line here.
 
 use crate::{CheckMeta, FleetCheck, ServiceCheck};
-use crate::{design, foundation, improvement, observability, resilience, security};
+use crate::{design, foundation, improvement, observability, performance, resilience, security};
 
 /// Checks judged once for the fleet.
 pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
@@ -9,6 +9,10 @@ pub static FLEET_CHECKS: &[&dyn FleetCheck] = &[
     &foundation::f2_okrs::QuarterlyOkrs,
     &foundation::f3_manifesto_review::ManifestoReview,
     &observability::o10_metric_retention::MetricRetention,
+    &performance::p1_cost_growth::CostVsLoad,
+    &performance::p2_cost_per_customer::CostPerCustomer,
+    &performance::p3_spot_share::SpotShare,
+    &performance::p4_non_production_cost::NonProductionCost,
     &resilience::r3_gamedays::MonthlyGamedays,
     &resilience::r4_disaster_recovery::DisasterRecovery,
 ];
@@ -77,6 +81,10 @@ mod tests {
                 "F-2 quarterly-okrs",
                 "F-3 manifesto-review",
                 "O-10 metric-retention",
+                "P-1 cost-vs-load",
+                "P-2 cost-per-customer",
+                "P-3 spot-share",
+                "P-4 non-production-cost",
                 "R-3 monthly-gamedays",
                 "R-4 disaster-recovery",
                 "C-1 incident-tracking",

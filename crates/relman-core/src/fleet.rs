@@ -58,7 +58,9 @@ pub struct Fleet {
     pub broken_services: Vec<BrokenService>,
     pub waivers: Vec<Waiver>,
     pub records: Records,
-    pub cost: Vec<CostRow>,
+    /// cost/*.csv: the rows, the customer counts, the files read and the
+    /// problems found in them.
+    pub cost: CostData,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,8 @@ pub struct FleetConfig {
     pub dr: DrConfig,
     /// C-2 and C-4: the `postmortems:` section.
     pub postmortems: PostmortemConfig,
+    /// The `cost:` section: thresholds of P-1..P-4 and how cost files are read.
+    pub cost: CostConfig,
     pub origin: Origin,
 }
 
@@ -657,25 +661,196 @@ impl Deployment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Pricing {
     Spot,
     OnDemand,
     Reserved,
     SavingsPlan,
+    /// Only from AWS Cost and Usage Reports: taxes, fees, credits, refunds
+    /// and discounts, which are part of the bill but of no pricing model.
+    /// The generic form does not accept it.
+    Other,
 }
 
-/// One row of a cost export, in the generic form.
+impl Pricing {
+    /// The generic form's spelling: `spot`, `on_demand`, `reserved`,
+    /// `savings_plan` (and `other`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pricing::Spot => "spot",
+            Pricing::OnDemand => "on_demand",
+            Pricing::Reserved => "reserved",
+            Pricing::SavingsPlan => "savings_plan",
+            Pricing::Other => "other",
+        }
+    }
+}
+
+/// The shape of a cost file, told from its header line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CostSource {
+    /// `month,environment,pricing,cost_usd[,customers][,capacity_hours]`.
+    Generic,
+    /// A legacy AWS Cost and Usage Report (`lineItem/UnblendedCost`...).
+    CurLegacy,
+    /// An AWS Data Exports CUR 2.0 table (`line_item_unblended_cost`...).
+    Cur2,
+}
+
+impl CostSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CostSource::Generic => "generic",
+            CostSource::CurLegacy => "AWS CUR",
+            CostSource::Cur2 => "AWS CUR 2.0",
+        }
+    }
+}
+
+/// One row of a cost export. A generic file gives one per line; the lines
+/// of a Cost and Usage Report are summed per month, environment and
+/// pricing, and `line` is the first of them.
 #[derive(Debug, Clone)]
 pub struct CostRow {
     /// `2026-10`.
     pub month: String,
+    /// As tagged; `untagged` when a CUR line carries no environment tag.
     pub environment: String,
     pub pricing: Pricing,
     pub cost_usd: f64,
     pub customers: Option<u64>,
     pub file: String,
     pub line: u32,
+    /// Instance-hours (P-3): `None` when the file does not give them; 0 for
+    /// rows that are not instance usage.
+    pub capacity_hours: Option<f64>,
+    pub source: CostSource,
+    /// How many lines of the file this row sums (1 for the generic form).
+    pub lines: u32,
+}
+
+/// The number of customers in a month, from cost/customers.csv or the
+/// generic form's `customers` column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerCount {
+    /// `2026-10`.
+    pub month: String,
+    pub customers: u64,
+    pub file: String,
+    pub line: u32,
+}
+
+/// A cost file that was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostFile {
+    /// Relative to the fleet directory.
+    pub file: String,
+    pub source: CostSource,
+    /// Lines of data accepted.
+    pub lines: u32,
+    /// Lines skipped for a problem.
+    pub skipped: u32,
+    /// True when the file gives instance-hours (a `capacity_hours` column,
+    /// or a CUR usage amount).
+    pub capacity_hours: bool,
+}
+
+/// A problem found in a cost file, kept so that the cost checks can say
+/// their input was incomplete (the same problem is a load diagnostic).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostProblem {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// `field: what is wrong`.
+    pub message: String,
+}
+
+impl CostProblem {
+    pub fn at(&self) -> EvidenceRef {
+        let r = EvidenceRef::new("cost", self.file.clone());
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => r.at(l, c),
+            (Some(l), None) => r.at(l, 1),
+            _ => r,
+        }
+    }
+}
+
+impl std::fmt::Display for CostProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at().display(), self.message)
+    }
+}
+
+/// Everything read from cost/.
+#[derive(Debug, Clone, Default)]
+pub struct CostData {
+    pub rows: Vec<CostRow>,
+    /// From cost/customers.csv, else from the generic rows' `customers`;
+    /// one per month, sorted by month.
+    pub customers: Vec<CustomerCount>,
+    pub files: Vec<CostFile>,
+    pub problems: Vec<CostProblem>,
+}
+
+impl CostData {
+    /// True when the fleet directory gave no cost file at all.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.files.is_empty() && self.problems.is_empty()
+    }
+}
+
+/// The `cost:` section of relman.yaml. Percentages are in percent (30
+/// means 30%), as the manifesto writes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostConfig {
+    /// P-3: the least rise of the spot share from one quarter to the next,
+    /// in percentage points, while it is under `spot_max_percent` (default 2).
+    pub spot_min_rise_points: f64,
+    /// P-3: the largest spot share, in percent (default 50).
+    pub spot_max_percent: f64,
+    /// P-4: the largest non-production share of the total cost, in percent
+    /// (default 30).
+    pub non_production_max_percent: f64,
+    /// P-4: when more than this share of a month's cost (percent, default
+    /// 10) carries no environment, its non-production share is unverified.
+    pub untagged_max_percent: f64,
+    /// Environments counted as production (compared without case; default
+    /// `production`, `prod`). Every other environment but `untagged` is
+    /// non-production.
+    pub production_environments: Vec<String>,
+    /// The cost allocation tag that names the environment in a CUR
+    /// (`resourceTags/user:<tag>`, `resource_tags` key `user_<tag>`;
+    /// default `environment`).
+    pub environment_tag: String,
+    /// How many complete months, ending with the last month before today,
+    /// the cost rules judge (default 12).
+    pub window_months: u32,
+}
+
+impl Default for CostConfig {
+    fn default() -> CostConfig {
+        CostConfig {
+            spot_min_rise_points: 2.0,
+            spot_max_percent: 50.0,
+            non_production_max_percent: 30.0,
+            untagged_max_percent: 10.0,
+            production_environments: vec!["production".to_string(), "prod".to_string()],
+            environment_tag: "environment".to_string(),
+            window_months: 12,
+        }
+    }
+}
+
+impl CostConfig {
+    /// True when `environment` counts as production.
+    pub fn is_production(&self, environment: &str) -> bool {
+        self.production_environments
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(environment))
+    }
 }
 
 impl Service {
@@ -721,7 +896,7 @@ impl Fleet {
             broken_services: Vec::new(),
             waivers: Vec::new(),
             records: Records::default(),
-            cost: Vec::new(),
+            cost: CostData::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! that everything built on it stays testable on plain values.
 
 pub mod cloud;
+pub mod cost;
 pub mod evidence;
 pub mod finding;
 pub mod fleet;

@@ -23,6 +23,9 @@ pub struct Report {
     pub fleet_rules: Vec<RuleResult>,
     pub services: Vec<ServiceReport>,
     pub teams: Vec<TeamReport>,
+    /// The monthly cost series behind P-1..P-4; absent without cost data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostTrend>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,6 +94,62 @@ pub struct OkrProgress {
     #[serde(serialize_with = "opt_score")]
     pub actual: Option<f64>,
     pub met: bool,
+}
+
+/// The cost trend: one entry per month of cost data (cost/*.csv).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostTrend {
+    /// What the spot share is measured in: `capacity_hours` (spot
+    /// instance-hours over all instance-hours) or `cost`.
+    pub spot_basis: &'static str,
+    pub months: Vec<CostMonth>,
+}
+
+/// One month of cost. Amounts are US dollars rounded to cents; shares are
+/// fractions rounded to four decimals; `null` when not known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostMonth {
+    /// `2026-10`.
+    pub month: String,
+    #[serde(serialize_with = "money")]
+    pub total: f64,
+    #[serde(serialize_with = "money")]
+    pub production: f64,
+    #[serde(serialize_with = "money")]
+    pub non_production: f64,
+    /// Cost with no environment tag.
+    #[serde(serialize_with = "money")]
+    pub untagged: f64,
+    #[serde(serialize_with = "opt_share")]
+    pub non_production_share: Option<f64>,
+    #[serde(serialize_with = "opt_share")]
+    pub untagged_share: Option<f64>,
+    #[serde(serialize_with = "opt_share")]
+    pub spot_share: Option<f64>,
+    pub customers: Option<u64>,
+    #[serde(serialize_with = "opt_money")]
+    pub cost_per_customer: Option<f64>,
+    /// The month of the audit's date or later: not over, so not judged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+}
+
+fn money<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((v * 100.0).round() / 100.0)
+}
+
+fn opt_money<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => money(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn opt_share<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64((v * 10_000.0).round() / 10_000.0),
+        None => s.serialize_none(),
+    }
 }
 
 /// Scores are shown to three decimals, so reports stay stable and readable.

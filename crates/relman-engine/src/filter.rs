@@ -43,6 +43,14 @@ impl Filter {
         report
             .fleet_rules
             .retain(|r| self.keeps_rule(&r.rule, r.category));
+        // The cost trend goes with the cost rules.
+        if !report
+            .fleet_rules
+            .iter()
+            .any(|r| r.category == Category::Performance)
+        {
+            report.cost = None;
+        }
         for s in &mut report.services {
             s.rules.retain(|r| self.keeps_rule(&r.rule, r.category));
         }

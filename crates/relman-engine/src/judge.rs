@@ -154,6 +154,7 @@ pub(crate) fn judge(fleet: &Fleet, mut ev: Evaluated, now: NaiveDate) -> Report 
         fleet_rules: ev.fleet_rules,
         services: ev.services,
         teams,
+        cost: relman_core::cost::trend(&fleet.cost, &fleet.config.cost, now),
     }
 }
 

@@ -290,3 +290,54 @@ fn an_empty_fleet_reports_its_fleet_rules() {
     assert_eq!(rule(&r.fleet_rules, "F-3").status, Status::Fail);
     assert_eq!(r.summary.services, 0);
 }
+
+#[test]
+fn the_report_carries_the_cost_trend_with_the_cost_rules() {
+    let cost = "month,environment,pricing,cost_usd,customers
+2026-10,production,on_demand,700,10
+2026-10,staging,spot,300,10
+2026-11,production,on_demand,200,11
+";
+    let good = service("good", 99.95);
+    let files = [
+        ("relman.yaml", FLEET),
+        ("services/good.yaml", good.as_str()),
+        ("cost/2026.csv", cost),
+    ];
+    let r = run(&files, Filter::default());
+    let trend = r.cost.expect("a cost trend");
+    assert_eq!(trend.spot_basis, "cost");
+    let months: Vec<(&str, f64, Option<f64>, bool)> = trend
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.total, m.cost_per_customer, m.partial))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-10", 1000.0, Some(100.0), false),
+            ("2026-11", 200.0, Some(200.0 / 11.0), true)
+        ]
+    );
+    // The trend goes with the cost rules: kept for the performance
+    // category, dropped when the report is narrowed to other rules or to
+    // services.
+    let performance = Filter {
+        categories: vec![relman_core::Category::Performance],
+        ..Filter::default()
+    };
+    assert!(run(&files, performance).cost.is_some());
+    let o5 = Filter {
+        rules: vec!["O-5".into()],
+        ..Filter::default()
+    };
+    assert!(run(&files, o5).cost.is_none());
+    let one_service = Filter {
+        services: vec!["good".into()],
+        ..Filter::default()
+    };
+    assert!(run(&files, one_service).cost.is_none());
+    // No cost files, no trend.
+    let r = run(&files[..2], Filter::default());
+    assert!(r.cost.is_none());
+}

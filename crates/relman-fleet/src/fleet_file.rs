@@ -4,8 +4,8 @@ use std::path::Path;
 
 use relman_core::Category;
 use relman_core::fleet::{
-    BlamingPhrase, DrConfig, FleetConfig, GamedayConfig, KeyComponent, ManifestoConfig, OkrGoal,
-    OkrTarget, PostmortemConfig, PrometheusConfig, Team,
+    BlamingPhrase, CostConfig, DrConfig, FleetConfig, GamedayConfig, KeyComponent, ManifestoConfig,
+    OkrGoal, OkrTarget, PostmortemConfig, PrometheusConfig, Team,
 };
 use relman_core::time;
 use relman_core::yaml::Node;
@@ -26,6 +26,17 @@ const FIELDS: &[&str] = &[
     "gamedays",
     "dr",
     "postmortems",
+    "cost",
+];
+
+const COST_FIELDS: &[&str] = &[
+    "spot_min_rise_points",
+    "spot_max_percent",
+    "non_production_max_percent",
+    "untagged_max_percent",
+    "production_environments",
+    "environment_tag",
+    "window_months",
 ];
 
 /// `None` when the file cannot be used at all (unreadable, not YAML, not a
@@ -159,6 +170,7 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
         .get(doc, "postmortems")
         .map(|p| parse_postmortems(cx, p))
         .unwrap_or_default();
+    let cost = parse_cost(cx, doc);
 
     Some(FleetConfig {
         name: name?,
@@ -170,6 +182,7 @@ fn parse(cx: &mut Ctx, doc: &Node) -> Option<FleetConfig> {
         gamedays,
         dr,
         postmortems,
+        cost,
         origin: cx.origin.clone(),
     })
 }
@@ -266,6 +279,63 @@ fn parse_postmortems(cx: &mut Ctx, p: &Node) -> PostmortemConfig {
         }
     }
     config
+}
+
+/// The `cost:` section; each absent field keeps its default.
+fn parse_cost(cx: &mut Ctx, doc: &Node) -> CostConfig {
+    let mut c = CostConfig::default();
+    let Some(n) = cx.get(doc, "cost") else {
+        return c;
+    };
+    if cx.object(n, "cost", COST_FIELDS).is_none() {
+        return c;
+    }
+    let percent = |cx: &mut Ctx, key: &str, into: &mut f64| {
+        if let Some(v) = cx
+            .get(n, key)
+            .and_then(|v| cx.number(v, &format!("cost.{key}"), 0.0, 100.0))
+        {
+            *into = v;
+        }
+    };
+    percent(cx, "spot_min_rise_points", &mut c.spot_min_rise_points);
+    percent(cx, "spot_max_percent", &mut c.spot_max_percent);
+    percent(
+        cx,
+        "non_production_max_percent",
+        &mut c.non_production_max_percent,
+    );
+    percent(cx, "untagged_max_percent", &mut c.untagged_max_percent);
+    if let Some(v) = cx.get(n, "production_environments") {
+        let envs = cx.strings(v, "cost.production_environments");
+        if envs.is_empty() {
+            cx.error(
+                Some(v.pos),
+                "cost.production_environments",
+                "must name at least one environment, such as production",
+            );
+        } else {
+            c.production_environments = envs;
+        }
+    }
+    if let Some(tag) = cx
+        .get(n, "environment_tag")
+        .and_then(|v| cx.text(v, "cost.environment_tag"))
+    {
+        c.environment_tag = tag;
+    }
+    if let Some(v) = cx.get(n, "window_months") {
+        match cx.count(v, "cost.window_months") {
+            Some(m @ 1..=120) => c.window_months = m as u32,
+            Some(m) => cx.error(
+                Some(v.pos),
+                "cost.window_months",
+                format!("{m} is out of range, expected 1 to 120 months"),
+            ),
+            None => {}
+        }
+    }
+    c
 }
 
 /// `gamedays: { months, coverage_days }`.

@@ -1,7 +1,8 @@
 //! Loading a fleet directory: the first step of the pipeline.
 //!
 //! `load` reads relman.yaml, services/*.yaml, waivers.yaml, the records'
-//! front matter, records/deployments.csv and .jsonl and cost/*.csv, validates every
+//! front matter, records/deployments.csv and .jsonl, cost/ (generic cost files, AWS
+//! Cost and Usage Reports, customer counts), validates every
 //! field against the contract (DESIGN.md) and returns the [`Fleet`] with all
 //! problems found, each naming file, line, column and field. It never stops
 //! at the first problem, and a broken service descriptor is set aside as a
@@ -10,6 +11,7 @@
 //! This crate reads files only; it does not look into repositories, scrape
 //! endpoints or read logs: that is evidence collection.
 
+mod cost;
 mod deployments;
 mod diag;
 mod fields;
@@ -135,7 +137,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
         &mut diagnostics,
     );
     records.deployments = deployments::load(root, config.now, &mut diagnostics);
-    let cost = tables::cost(root, &mut diagnostics);
+    let cost = cost::load(root, &config.cost, &mut diagnostics);
 
     diagnostics.sort();
     diagnostics.dedup();

@@ -1,8 +1,8 @@
-//! CSV inputs: records/deployments.csv and cost/*.csv.
+//! CSV inputs: records/deployments.csv (cost/*.csv is read by `cost.rs`).
 
 use std::path::Path;
 
-use relman_core::fleet::{CostRow, Deployment, Pricing};
+use relman_core::fleet::Deployment;
 use relman_core::time;
 use relman_core::yaml::Pos;
 
@@ -155,98 +155,6 @@ pub(crate) fn deployments(
             file: file.clone(),
             line,
         });
-    }
-    out
-}
-
-pub(crate) fn cost(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<CostRow> {
-    let mut out = Vec::new();
-    let cols = ["month", "environment", "pricing", "cost_usd"];
-    for path in files::list(root, "cost", &["csv"], diags) {
-        let Some((mut reader, idx, customers_idx)) = open(root, &path, &cols, diags) else {
-            continue;
-        };
-        let file = files::display(root, &path);
-        for (line, r) in rows(&file, &mut reader, diags) {
-            let get = |i: usize| r.get(idx[i]).unwrap_or_default();
-            let col = |i: usize| idx[i] as u32 + 1;
-            let month = get(0);
-            let month_ok = month.len() == 7 && time::parse_date(&format!("{month}-01")).is_some();
-            if !month_ok {
-                diags.push(problem(
-                    &file,
-                    line,
-                    col(0),
-                    "month",
-                    format!("invalid month \"{month}\", expected YYYY-MM"),
-                ));
-                continue;
-            }
-            let pricing = match get(2) {
-                "spot" => Pricing::Spot,
-                "on_demand" | "on-demand" | "ondemand" => Pricing::OnDemand,
-                "reserved" => Pricing::Reserved,
-                "savings_plan" | "savings-plan" => Pricing::SavingsPlan,
-                other => {
-                    diags.push(problem(
-                        &file,
-                        line,
-                        col(2),
-                        "pricing",
-                        format!("unknown value \"{other}\", expected one of spot, on_demand, reserved, savings_plan"),
-                    ));
-                    continue;
-                }
-            };
-            let Some(cost_usd) = get(3).parse::<f64>().ok().filter(|c| c.is_finite()) else {
-                diags.push(problem(
-                    &file,
-                    line,
-                    col(3),
-                    "cost_usd",
-                    format!("expected a number, found \"{}\"", get(3)),
-                ));
-                continue;
-            };
-            let customers = match customers_idx
-                .and_then(|i| r.get(i))
-                .filter(|s| !s.is_empty())
-            {
-                None => None,
-                Some(s) => match s.parse::<u64>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        diags.push(problem(
-                            &file,
-                            line,
-                            customers_idx.map_or(1, |i| i as u32 + 1),
-                            "customers",
-                            format!("expected a whole number, found \"{s}\""),
-                        ));
-                        continue;
-                    }
-                },
-            };
-            if get(1).is_empty() {
-                diags.push(problem(
-                    &file,
-                    line,
-                    col(1),
-                    "environment",
-                    "must not be empty".into(),
-                ));
-                continue;
-            }
-            out.push(CostRow {
-                month: month.to_string(),
-                environment: get(1).to_string(),
-                pricing,
-                cost_usd,
-                customers,
-                file: file.clone(),
-                line,
-            });
-        }
     }
     out
 }

@@ -255,8 +255,9 @@ statuspage: status.acme.io/1
     records/postmortems/pm.md:1:1: no YAML front matter: a record starts with a line `---`, its fields, and a closing `---`
     "#);
     assert_eq!(l.fleet.records.deployments.len(), 1);
-    assert_eq!(l.fleet.cost.len(), 1);
-    assert_eq!(l.fleet.cost[0].line, 2);
+    assert_eq!(l.fleet.cost.rows.len(), 1);
+    assert_eq!(l.fleet.cost.rows[0].line, 2);
+    assert_eq!(l.fleet.cost.problems.len(), 2);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use relman_core::Status;
 use relman_core::finding::{EvidenceRef, Finding};
 use relman_core::report::{OkrProgress, Report, RuleResult, TeamReport, mean_score};
 
-use crate::{WORST_FIRST, count, fmt_score, needs_action, worst_first};
+use crate::{WORST_FIRST, cost_trend, count, fmt_score, needs_action, worst_first};
 
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -43,6 +43,7 @@ pub(crate) fn render(report: &Report) -> String {
 
     summary_table(&mut out, report);
     okr_table(&mut out, &report.teams);
+    cost_trend_table(&mut out, report);
 
     let mut blocks = 0;
     let fleet_label = format!("<b>fleet rules</b> · {}", html(&report.fleet));
@@ -120,6 +121,26 @@ fn okr_table(out: &mut String, teams: &[TeamReport]) {
                 if o.met { "met" } else { "**not met**" }
             );
         }
+    }
+    out.push('\n');
+}
+
+/// The cost trend (P-1..P-4) month by month, when the fleet gave cost data.
+fn cost_trend_table(out: &mut String, report: &Report) {
+    let Some(trend) = &report.cost else { return };
+    if trend.months.is_empty() {
+        return;
+    }
+    out.push_str("**Cost trend**\n\n");
+    let header = cost_trend::header(trend);
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i == 0 { "---" } else { "---:" })
+        .collect();
+    let _ = writeln!(out, "| {} |", align.join(" | "));
+    for row in cost_trend::rows(trend) {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
 }
@@ -367,7 +388,7 @@ mod tests {
                 (false, _) => header = None,
             }
         }
-        assert_eq!(tables, 5);
+        assert_eq!(tables, 6);
     }
 
     #[test]
@@ -379,6 +400,20 @@ mod tests {
         assert!(!out.contains("| D-3 "));
         assert!(!out.contains("| O-1 "));
         assert!(out.contains("| waived | S-3 No secrets in repositories | waived: "));
+    }
+
+    #[test]
+    fn the_cost_trend_is_a_table() {
+        let out = render(&testing::report());
+        assert!(out.contains(
+            "**Cost trend**\n\n| month | total | non-production | untagged | spot (cost) | customers | cost per customer |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n| 2026-09 | $170,500.00 | 35.95% | 0.00% | 15.78% | 1,502 | $113.52 |\n"
+        ));
+        assert!(
+            out.contains("| 2026-11 (partial) | $52,000.00 | 30.77% | 11.54% | 16.00% | — | — |\n")
+        );
+        let mut report = testing::report();
+        report.cost = None;
+        assert!(!render(&report).contains("Cost trend"));
     }
 
     #[test]

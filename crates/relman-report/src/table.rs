@@ -16,7 +16,7 @@ use relman_core::Status;
 use relman_core::finding::Finding;
 use relman_core::report::{OkrProgress, Report, RuleResult, TeamReport, WaiverRef};
 
-use crate::{RenderOptions, WORST_FIRST, fmt_score, needs_action, worst_first};
+use crate::{RenderOptions, WORST_FIRST, cost_trend, fmt_score, needs_action, worst_first};
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let shown = |r: &RuleResult| opts.show_all || !hidden_by_default(r.status);
@@ -67,6 +67,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     for team in &report.teams {
         t.team(&mut out, team);
     }
+    t.cost_trend(&mut out, report);
     out
 }
 
@@ -258,6 +259,49 @@ impl Table {
                 pad(&okr_target(o), target_w),
                 okr_progress(o)
             );
+        }
+    }
+}
+
+impl Table {
+    /// The cost trend (P-1..P-4) as aligned columns, when the fleet gave
+    /// cost data.
+    fn cost_trend(&self, out: &mut String, report: &Report) {
+        let Some(trend) = &report.cost else { return };
+        if trend.months.is_empty() {
+            return;
+        }
+        let header = cost_trend::header(trend);
+        let rows = cost_trend::rows(trend);
+        let widths: Vec<usize> = (0..header.len())
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([header[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (c, w))| {
+                    let c = clean(c);
+                    if i == 0 {
+                        pad(&c, *w)
+                    } else {
+                        format!("{c:>w$}")
+                    }
+                })
+                .collect();
+            format!("  {}", padded.join("  ").trim_end())
+        };
+        let _ = writeln!(out, "\n{}", self.paint.bold("cost trend"));
+        let _ = writeln!(out, "{}", self.paint.dim(&line(&header)));
+        for r in &rows {
+            let _ = writeln!(out, "{}", line(r));
         }
     }
 }
@@ -467,6 +511,18 @@ mod tests {
         ));
         assert!(out.contains("  not met  2026-Q4  observability  score 0.33, needs ≥ 0.90\n"));
         assert!(out.contains("  met      2026-Q4  S-3            pass ratio 1.00, needs ≥ 1.00\n"));
+    }
+
+    #[test]
+    fn the_cost_trend_is_a_table() {
+        let out = plain(false);
+        assert!(out.ends_with(
+            "needs ≥ 0.80\n\ncost trend\n\
+             \x20 month                    total  non-production  untagged  spot (cost)  customers  cost per customer\n\
+             \x20 2026-09            $170,500.00          35.95%     0.00%       15.78%      1,502            $113.52\n\
+             \x20 2026-10            $176,000.00          36.36%     0.00%       15.51%      1,547            $113.77\n\
+             \x20 2026-11 (partial)   $52,000.00          30.77%    11.54%       16.00%          —                  —\n"
+        ), "{out}");
     }
 
     #[test]

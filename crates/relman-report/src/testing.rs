@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use relman_core::report::{
-    OkrProgress, Report, RuleResult, SCHEMA, ServiceReport, Summary, TeamReport, WaiverRef,
-    mean_score,
+    CostMonth, CostTrend, OkrProgress, Report, RuleResult, SCHEMA, ServiceReport, Summary,
+    TeamReport, WaiverRef, mean_score,
 };
 use relman_core::{Category, EvidenceRef, Finding, Manifesto, Severity, Status};
 
@@ -325,6 +325,41 @@ pub fn report() -> Report {
         fleet_rules,
         services,
         teams,
+        cost: Some(cost_trend()),
+    }
+}
+
+/// Three months of cost: two complete ones and the month of the audit,
+/// with untagged cost and no customer count yet.
+pub fn cost_trend() -> CostTrend {
+    let month = |month: &str,
+                 total: f64,
+                 production: f64,
+                 untagged: f64,
+                 spot: f64,
+                 customers: Option<u64>| {
+        let non_production = total - production - untagged;
+        CostMonth {
+            month: month.to_string(),
+            total,
+            production,
+            non_production,
+            untagged,
+            non_production_share: Some(non_production / total),
+            untagged_share: Some(untagged / total),
+            spot_share: Some(spot / total),
+            customers,
+            cost_per_customer: customers.map(|c| total / c as f64),
+            partial: month == "2026-11",
+        }
+    };
+    CostTrend {
+        spot_basis: "cost",
+        months: vec![
+            month("2026-09", 170_500.0, 109_200.0, 0.0, 26_900.0, Some(1502)),
+            month("2026-10", 176_000.0, 112_000.0, 0.0, 27_300.0, Some(1547)),
+            month("2026-11", 52_000.0, 30_000.0, 6_000.0, 8_320.0, None),
+        ],
     }
 }
 

@@ -281,6 +281,7 @@ fn sarif(report: &ScanReport, service: &Service) -> String {
             descriptor: String::new(),
         }],
         teams: Vec::new(),
+        cost: None,
     };
     relman_report::sarif(&r, &manifesto)
 }

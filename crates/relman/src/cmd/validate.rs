@@ -38,7 +38,7 @@ pub fn run(path: &Path) -> Result<u8> {
         f.waivers.len(),
         records,
         r.deployments.len(),
-        f.cost.len()
+        f.cost.rows.len()
     ));
     Ok(0)
 }
