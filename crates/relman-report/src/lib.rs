@@ -16,6 +16,7 @@ use relman_checks::CheckMeta;
 use relman_core::report::{Report, RuleResult, round_score};
 use relman_core::{Manifesto, Status};
 
+mod incidents;
 mod json;
 mod junit;
 mod markdown;

@@ -16,7 +16,7 @@ use relman_core::Status;
 use relman_core::finding::Finding;
 use relman_core::report::{OkrProgress, Report, RuleResult, TeamReport, WaiverRef};
 
-use crate::{RenderOptions, WORST_FIRST, fmt_score, needs_action, worst_first};
+use crate::{RenderOptions, WORST_FIRST, fmt_score, incidents, needs_action, worst_first};
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let shown = |r: &RuleResult| opts.show_all || !hidden_by_default(r.status);
@@ -67,7 +67,61 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     for team in &report.teams {
         t.team(&mut out, team);
     }
+    incidents_section(&mut out, report, t.paint);
     out
+}
+
+/// The incident figures as two aligned tables: the services that had
+/// incidents in the window, then every team and the fleet.
+fn incidents_section(out: &mut String, report: &Report, paint: Paint) {
+    let Some(section) = incidents::section(report) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        paint.bold("incidents"),
+        paint.dim(&format!(
+            "· started {} to {}",
+            clean(&section.since),
+            clean(&section.until)
+        ))
+    );
+    let header = |first: &str, second: &str| {
+        let mut h = vec![first.to_string(), second.to_string()];
+        h.extend(incidents::FIGURE_HEADERS.iter().map(|s| s.to_string()));
+        h
+    };
+    let table = |head: Vec<String>, rows: &[incidents::Row], right_names: bool| {
+        let mut cells = vec![head];
+        for r in rows {
+            let mut row: Vec<String> = r.names.iter().map(|n| clean(n)).collect();
+            row.extend(r.figures.iter().cloned());
+            cells.push(row);
+        }
+        let mut right = vec![false, right_names];
+        right.extend([true, true, true, true, true, false]);
+        incidents::align(&cells, &right)
+    };
+    if section.services.is_empty() {
+        let _ = writeln!(out, "  {}", paint.dim("no service had an incident"));
+    } else {
+        for (i, line) in table(header("service", "team"), &section.services, false)
+            .into_iter()
+            .enumerate()
+        {
+            let line = if i == 0 { paint.dim(&line) } else { line };
+            let _ = writeln!(out, "  {line}");
+        }
+        out.push('\n');
+    }
+    for (i, line) in table(header("team", "services"), &section.teams, true)
+        .into_iter()
+        .enumerate()
+    {
+        let line = if i == 0 { paint.dim(&line) } else { line };
+        let _ = writeln!(out, "  {line}");
+    }
 }
 
 /// A rule reported `unverified` only because no check exists for it yet.
