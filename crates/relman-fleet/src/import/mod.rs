@@ -7,7 +7,23 @@
 
 pub mod playbooks;
 
+use std::path::{Path, PathBuf};
+
 use crate::files;
+
+/// The records already in `dir` (`*.md`), by their `id`: an import finds
+/// there the runs it wrote before, whatever their file names now. Files
+/// that cannot be read or hold no id are left out.
+pub fn ids_in(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut diags = Vec::new();
+    files::list(dir, "", &["md", "markdown"], &mut diags)
+        .into_iter()
+        .filter_map(|path| {
+            let text = files::read(dir, &path).ok()?;
+            Some((record_id(&text)?, path))
+        })
+        .collect()
+}
 
 /// The `id` in a record's front matter, to recognise a record already
 /// imported under another file name; `None` when the text is no record.
@@ -19,7 +35,21 @@ pub fn record_id(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    // The test writes its own small files.
+    #![allow(clippy::disallowed_methods)]
+
     use super::*;
+
+    #[test]
+    fn finds_the_ids_of_a_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "---\nid: run-a\n---\n").expect("write");
+        std::fs::write(dir.path().join("b.md"), "no front matter\n").expect("write");
+        std::fs::write(dir.path().join("c.txt"), "---\nid: run-c\n---\n").expect("write");
+        let ids = ids_in(dir.path());
+        assert_eq!(ids, [("run-a".to_string(), dir.path().join("a.md"))]);
+        assert!(ids_in(&dir.path().join("absent")).is_empty());
+    }
 
     #[test]
     fn reads_the_id_of_a_record() {

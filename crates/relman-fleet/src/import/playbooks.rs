@@ -137,6 +137,33 @@ fn json_error(e: serde_json::Error) -> ImportError {
     let text = e.to_string();
     let suffix = format!(" at line {line} column {column}");
     let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+    // serde_json says column 0 at the start of a line (an input cut short
+    // after a newline); editors count from 1.
+    ImportError::Json {
+        line,
+        column: column.max(1),
+        message,
+    }
+}
+
+/// Name the run a typed error is in (`items[3]: missing field `id``):
+/// the first run that does not read on its own.
+fn in_run(e: ImportError, items: &[serde_json::Value], list: &str) -> ImportError {
+    let ImportError::Json {
+        line,
+        column,
+        message,
+    } = e
+    else {
+        return e;
+    };
+    let failing = items
+        .iter()
+        .position(|v| serde_json::from_value::<Run>(v.clone()).is_err());
+    let message = match failing {
+        Some(i) => format!("{list}[{i}]: {message}"),
+        None => message,
+    };
     ImportError::Json {
         line,
         column,
@@ -261,15 +288,19 @@ pub fn convert(json: &str, opts: &Options) -> Result<Conversion, ImportError> {
     // form to read (whose errors carry positions too).
     let value: serde_json::Value = serde_json::from_str(json).map_err(json_error)?;
     let runs: Vec<(String, Run)> = match &value {
-        serde_json::Value::Array(_) => serde_json::from_str::<Vec<Run>>(json)
-            .map_err(json_error)?
+        serde_json::Value::Array(items) => serde_json::from_str::<Vec<Run>>(json)
+            .map_err(|e| in_run(json_error(e), items, ""))?
             .into_iter()
             .enumerate()
             .map(|(i, r)| (format!("[{i}]"), r))
             .collect(),
         serde_json::Value::Object(m) if m.contains_key("items") => {
+            let items = m
+                .get("items")
+                .and_then(serde_json::Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
             serde_json::from_str::<RunList>(json)
-                .map_err(json_error)?
+                .map_err(|e| in_run(json_error(e), items, "items"))?
                 .items
                 .into_iter()
                 .enumerate()
@@ -950,10 +981,10 @@ mod tests {
         .expect_err("a string time");
         assert_eq!(
             e.to_string(),
-            "2:38: invalid type: string \"yesterday\", expected i64"
+            "2:38: items[0]: invalid type: string \"yesterday\", expected i64"
         );
         let e = convert("[{\"name\": \"x\",\n \"create_at\": 1}]", &opts()).expect_err("no id");
-        assert_eq!(e.to_string(), "2:16: missing field `id`");
+        assert_eq!(e.to_string(), "2:16: [0]: missing field `id`");
         let e = convert("{\"items\": [}", &opts()).expect_err("not JSON");
         assert!(
             matches!(
