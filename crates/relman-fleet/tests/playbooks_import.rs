@@ -117,7 +117,7 @@ fn the_records_load_as_fleet_records() {
     let loaded = relman_fleet::load(dir.path()).expect("the fleet loads");
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     let mut records = loaded.fleet.records.incidents;
-    records.sort_by(|a, b| a.started.cmp(&b.started));
+    records.sort_by_key(|r| r.started);
     assert_eq!(records.len(), 4);
     let first = &records[1];
     assert_eq!(first.id, "q8ykx3bfs7rwdmxj1e5gk9tn4a");
