@@ -35,6 +35,10 @@ pub struct Summary {
     pub services: usize,
     /// Rule statuses across the fleet rules and every service's rules.
     pub statuses: BTreeMap<&'static str, usize>,
+    /// The fleet's incident figures over the reporting window; absent when
+    /// the fleet keeps no incident records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentSummary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +72,10 @@ pub struct ServiceReport {
     pub rules: Vec<RuleResult>,
     /// The descriptor, relative to the fleet directory.
     pub descriptor: String,
+    /// The incidents that name this service, over the reporting window;
+    /// absent when the fleet keeps no incident records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentFigures>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +85,51 @@ pub struct TeamReport {
     pub score: f64,
     pub services: Vec<String>,
     pub okrs: Vec<OkrProgress>,
+    /// The incidents that name one of the team's services (each counted
+    /// once), over the reporting window; absent when the fleet keeps no
+    /// incident records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incidents: Option<IncidentFigures>,
+}
+
+/// The fleet's incident figures and the window they cover.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentSummary {
+    /// The first day of the window (`now` less 12 months), included.
+    pub since: String,
+    /// The last day of the window (the report's `now`), included.
+    pub until: String,
+    #[serde(flatten)]
+    pub figures: IncidentFigures,
+}
+
+/// Incident figures for a service, a team or the fleet: the incidents that
+/// started within the reporting window, by severity, how long they took to
+/// resolve and how many of the major and critical ones have a postmortem.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IncidentFigures {
+    pub minor: usize,
+    pub major: usize,
+    pub critical: usize,
+    /// Incidents with no `resolved` time yet.
+    pub open: usize,
+    /// Incidents with a `resolved` time: the ones the mean time to resolve counts.
+    pub resolved: usize,
+    /// Mean time to resolve, in hours (started → resolved, over the
+    /// resolved incidents); `null` when none is resolved.
+    #[serde(serialize_with = "opt_hours")]
+    pub mttr_hours: Option<f64>,
+    /// Major and critical incidents: the ones that need a postmortem.
+    pub postmortems_due: usize,
+    /// Major and critical incidents that have one.
+    pub postmortems: usize,
+    /// `postmortems / postmortems_due`; `null` when none is due.
+    #[serde(serialize_with = "opt_score")]
+    pub postmortem_coverage: Option<f64>,
+    /// The incidents counted, by id.
+    pub ids: Vec<String>,
+    /// The major and critical incidents without a postmortem, by id.
+    pub without_postmortem: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +212,18 @@ pub fn round_score(v: f64) -> f64 {
 
 fn score<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_score(*v))
+}
+
+/// Hours are shown to two decimals (36 seconds).
+pub fn round_hours(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn opt_hours<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64(round_hours(*v)),
+        None => s.serialize_none(),
+    }
 }
 
 fn opt_score<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {

@@ -114,6 +114,7 @@ pub(crate) fn evaluate(
                 score: 0.0,
                 rules,
                 descriptor: service.origin.file.clone(),
+                incidents: None,
             }
         })
         .collect();
@@ -150,6 +151,7 @@ pub(crate) fn evaluate(
             score: 0.0,
             rules,
             descriptor: b.file.clone(),
+            incidents: None,
         });
     }
     reports.sort_by(|a, b| a.name.cmp(&b.name));

@@ -30,7 +30,12 @@ impl Filter {
 
     /// Fleet rules are reported unless the audit is narrowed to services or teams.
     fn keeps_fleet_rules(&self) -> bool {
-        self.services.is_empty() && self.teams.is_empty()
+        !self.narrows_services()
+    }
+
+    /// Whether only some services or teams are reported.
+    pub(crate) fn narrows_services(&self) -> bool {
+        !(self.services.is_empty() && self.teams.is_empty())
     }
 
     /// Drop what the filter does not keep (services were filtered before

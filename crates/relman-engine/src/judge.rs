@@ -11,6 +11,7 @@ use relman_core::time::quarter_of;
 use relman_core::{Scope, Status};
 
 use crate::evaluate::Evaluated;
+use crate::incidents;
 
 /// Turn a rule `waived` when a waiver that applies covers it. Rules that
 /// pass or do not apply stay as they are; findings always stay visible.
@@ -138,11 +139,12 @@ pub(crate) fn judge(fleet: &Fleet, mut ev: Evaluated, now: NaiveDate) -> Report 
                 score: 0.0,
                 services: services.iter().map(|s| s.name.clone()).collect(),
                 okrs,
+                incidents: None,
             }
         })
         .collect();
 
-    Report {
+    let mut report = Report {
         schema: SCHEMA,
         fleet: fleet.config.name.clone(),
         now: now.to_string(),
@@ -150,12 +152,15 @@ pub(crate) fn judge(fleet: &Fleet, mut ev: Evaluated, now: NaiveDate) -> Report 
             score: 0.0,
             services: 0,
             statuses: BTreeMap::new(),
+            incidents: None,
         },
         fleet_rules: ev.fleet_rules,
         services: ev.services,
         teams,
         cost: relman_core::cost::trend(&fleet.cost, &fleet.config.cost, now),
-    }
+    };
+    incidents::attach(fleet, now, &mut report);
+    report
 }
 
 /// Scores and counts over what the report holds (after filtering).
@@ -183,5 +188,6 @@ pub(crate) fn summarise(report: &mut Report) {
         score: mean_score(report.all_rules().map(|r| r.status)).unwrap_or(0.0),
         services: report.services.len(),
         statuses,
+        incidents: report.summary.incidents.take(),
     };
 }

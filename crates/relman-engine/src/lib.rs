@@ -8,6 +8,7 @@
 
 mod evaluate;
 mod filter;
+mod incidents;
 mod judge;
 
 use chrono::NaiveDate;
@@ -52,6 +53,9 @@ pub async fn audit(fleet: &Fleet, opts: &AuditOptions) -> Report {
     );
     let mut report = judge::judge(fleet, evaluated, opts.now);
     opts.filter.apply(&mut report);
+    if opts.filter.narrows_services() {
+        incidents::narrow(fleet, opts.now, &mut report);
+    }
     judge::summarise(&mut report);
     report
 }

@@ -341,3 +341,61 @@ fn the_report_carries_the_cost_trend_with_the_cost_rules() {
     let r = run(&files[..2], Filter::default());
     assert!(r.cost.is_none());
 }
+
+#[test]
+fn incident_figures_come_from_the_loaded_records() {
+    let files = [
+        ("relman.yaml", FLEET),
+        ("services/a.yaml", &service("a", 99.95) as &str),
+        ("services/b.yaml", &service("b", 99.95)),
+        (
+            "records/incidents/one.md",
+            "---\nkind: Incident\nid: INC-1\nseverity: critical\nservices: [a, b]\n\
+             started: 2026-10-06T06:00:00Z\nresolved: 2026-10-06T07:48:00Z\n\
+             postmortem: ../postmortems/one.md\n---\n",
+        ),
+        (
+            "records/incidents/two.md",
+            "---\nkind: Incident\nid: INC-2\nseverity: major\nservices: [b]\n\
+             started: 2026-11-03T08:15:00Z\nresolved: 2026-11-03T11:40:00Z\n---\n",
+        ),
+        (
+            "records/postmortems/one.md",
+            "---\nkind: Postmortem\nincident: INC-1\ndate: 2026-10-09\n---\n",
+        ),
+    ];
+    let r = run(&files, Filter::default());
+    let a = r.services[0].incidents.as_ref().expect("figures for a");
+    // The incident's postmortem path resolves to the loaded record.
+    assert_eq!((a.critical, a.postmortems, a.postmortems_due), (1, 1, 1));
+    let b = r.services[1].incidents.as_ref().expect("figures for b");
+    assert_eq!(b.ids, ["INC-1", "INC-2"]);
+    assert_eq!(b.without_postmortem, ["INC-2"]);
+    // (108 + 205) / 2 minutes.
+    let mttr = b.mttr_hours.expect("mttr");
+    assert!((mttr - 313.0 / 120.0).abs() < 1e-9, "{mttr}");
+    let team = r.teams[0].incidents.as_ref().expect("team figures");
+    assert_eq!(team.ids, ["INC-1", "INC-2"]);
+    let fleet = r.summary.incidents.as_ref().expect("fleet figures");
+    assert_eq!(
+        (fleet.since.as_str(), fleet.until.as_str()),
+        ("2025-11-24", "2026-11-24")
+    );
+    assert_eq!(fleet.figures.postmortem_coverage, Some(0.5));
+
+    // Narrowed to service a: the fleet figures count only its incidents.
+    let r = run(
+        &files,
+        Filter {
+            services: vec!["a".into()],
+            ..Filter::default()
+        },
+    );
+    let fleet = r.summary.incidents.as_ref().expect("fleet figures");
+    assert_eq!(fleet.figures.ids, ["INC-1"]);
+
+    // A fleet without incident records reports no figures at all.
+    let r = run(&files[..3], Filter::default());
+    assert!(r.summary.incidents.is_none());
+    assert!(r.services.iter().all(|s| s.incidents.is_none()));
+}

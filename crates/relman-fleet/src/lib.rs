@@ -17,6 +17,7 @@ mod diag;
 mod fields;
 mod files;
 mod fleet_file;
+pub mod import;
 mod manifesto_file;
 mod records;
 mod service;

@@ -17,6 +17,7 @@ use relman_core::report::{Report, RuleResult, round_score};
 use relman_core::{Manifesto, Status};
 
 mod cost_trend;
+mod incidents;
 mod json;
 mod junit;
 mod markdown;

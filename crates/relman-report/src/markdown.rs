@@ -13,7 +13,7 @@ use relman_core::Status;
 use relman_core::finding::{EvidenceRef, Finding};
 use relman_core::report::{OkrProgress, Report, RuleResult, TeamReport, mean_score};
 
-use crate::{WORST_FIRST, cost_trend, count, fmt_score, needs_action, worst_first};
+use crate::{WORST_FIRST, cost_trend, count, fmt_score, incidents, needs_action, worst_first};
 
 pub(crate) fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -44,6 +44,7 @@ pub(crate) fn render(report: &Report) -> String {
     summary_table(&mut out, report);
     okr_table(&mut out, &report.teams);
     cost_trend_table(&mut out, report);
+    incidents_tables(&mut out, report);
 
     let mut blocks = 0;
     let fleet_label = format!("<b>fleet rules</b> · {}", html(&report.fleet));
@@ -121,6 +122,42 @@ fn okr_table(out: &mut String, teams: &[TeamReport]) {
                 if o.met { "met" } else { "**not met**" }
             );
         }
+    }
+    out.push('\n');
+}
+
+/// The incident figures: services with incidents in the window, then every
+/// team and the fleet.
+fn incidents_tables(out: &mut String, report: &Report) {
+    let Some(section) = incidents::section(report) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "**Incidents** started {} to {}\n",
+        cell(&section.since),
+        cell(&section.until)
+    );
+    let figures_header = incidents::FIGURE_HEADERS.join(" | ");
+    if section.services.is_empty() {
+        out.push_str("No service had an incident in this window.\n\n");
+    } else {
+        let _ = writeln!(out, "| service | team | {figures_header} |");
+        out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for r in &section.services {
+            let names: Vec<String> = r.names.iter().map(|n| cell(n)).collect();
+            let _ = writeln!(out, "| {} | {} |", names.join(" | "), r.figures.join(" | "));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "| team | services | {figures_header} |");
+    out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for r in &section.teams {
+        let mut names: Vec<String> = r.names.iter().map(|n| cell(n)).collect();
+        if r.fleet {
+            names[0] = "*fleet*".to_string();
+        }
+        let _ = writeln!(out, "| {} | {} |", names.join(" | "), r.figures.join(" | "));
     }
     out.push('\n');
 }
@@ -388,7 +425,7 @@ mod tests {
                 (false, _) => header = None,
             }
         }
-        assert_eq!(tables, 6);
+        assert_eq!(tables, 8);
     }
 
     #[test]

@@ -16,7 +16,9 @@ use relman_core::Status;
 use relman_core::finding::Finding;
 use relman_core::report::{OkrProgress, Report, RuleResult, TeamReport, WaiverRef};
 
-use crate::{RenderOptions, WORST_FIRST, cost_trend, fmt_score, needs_action, worst_first};
+use crate::{
+    RenderOptions, WORST_FIRST, cost_trend, fmt_score, incidents, needs_action, worst_first,
+};
 
 pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
     let shown = |r: &RuleResult| opts.show_all || !hidden_by_default(r.status);
@@ -68,7 +70,61 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions) -> String {
         t.team(&mut out, team);
     }
     t.cost_trend(&mut out, report);
+    incidents_section(&mut out, report, t.paint);
     out
+}
+
+/// The incident figures as two aligned tables: the services that had
+/// incidents in the window, then every team and the fleet.
+fn incidents_section(out: &mut String, report: &Report, paint: Paint) {
+    let Some(section) = incidents::section(report) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        paint.bold("incidents"),
+        paint.dim(&format!(
+            "· started {} to {}",
+            clean(&section.since),
+            clean(&section.until)
+        ))
+    );
+    let header = |first: &str, second: &str| {
+        let mut h = vec![first.to_string(), second.to_string()];
+        h.extend(incidents::FIGURE_HEADERS.iter().map(|s| s.to_string()));
+        h
+    };
+    let table = |head: Vec<String>, rows: &[incidents::Row], right_names: bool| {
+        let mut cells = vec![head];
+        for r in rows {
+            let mut row: Vec<String> = r.names.iter().map(|n| clean(n)).collect();
+            row.extend(r.figures.iter().cloned());
+            cells.push(row);
+        }
+        let mut right = vec![false, right_names];
+        right.extend([true, true, true, true, true, false]);
+        incidents::align(&cells, &right)
+    };
+    if section.services.is_empty() {
+        let _ = writeln!(out, "  {}", paint.dim("no service had an incident"));
+    } else {
+        for (i, line) in table(header("service", "team"), &section.services, false)
+            .into_iter()
+            .enumerate()
+        {
+            let line = if i == 0 { paint.dim(&line) } else { line };
+            let _ = writeln!(out, "  {line}");
+        }
+        out.push('\n');
+    }
+    for (i, line) in table(header("team", "services"), &section.teams, true)
+        .into_iter()
+        .enumerate()
+    {
+        let line = if i == 0 { paint.dim(&line) } else { line };
+        let _ = writeln!(out, "  {line}");
+    }
 }
 
 /// A rule reported `unverified` only because no check exists for it yet.
@@ -516,7 +572,7 @@ mod tests {
     #[test]
     fn the_cost_trend_is_a_table() {
         let out = plain(false);
-        assert!(out.ends_with(
+        assert!(out.contains(
             "needs ≥ 0.80\n\ncost trend\n\
              \x20 month                    total  non-production  untagged  spot (cost)  customers  cost per customer\n\
              \x20 2026-09            $170,500.00          35.95%     0.00%       15.78%      1,502            $113.52\n\

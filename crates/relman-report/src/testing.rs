@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use relman_core::report::{
-    CostMonth, CostTrend, OkrProgress, Report, RuleResult, SCHEMA, ServiceReport, Summary,
-    TeamReport, WaiverRef, mean_score,
+    CostMonth, CostTrend, IncidentFigures, IncidentSummary, OkrProgress, Report, RuleResult,
+    SCHEMA, ServiceReport, Summary, TeamReport, WaiverRef, mean_score,
 };
 use relman_core::{Category, EvidenceRef, Finding, Manifesto, Severity, Status};
 
@@ -257,10 +257,30 @@ pub fn report() -> Report {
         ),
     ];
 
-    let services = vec![
+    let mut services = vec![
         service("ldap", "identity", "non-critical", ldap),
         service("playbooks", "cloud-platform", "critical", playbooks),
     ];
+    // INC-7 (critical, with a postmortem) hit both services; playbooks
+    // also had a minor incident still open.
+    let inc7 = IncidentFigures {
+        critical: 1,
+        resolved: 1,
+        mttr_hours: Some(1.8),
+        postmortems_due: 1,
+        postmortems: 1,
+        postmortem_coverage: Some(1.0),
+        ids: vec!["INC-7".to_string()],
+        ..IncidentFigures::default()
+    };
+    let playbooks_incidents = IncidentFigures {
+        minor: 1,
+        open: 1,
+        ids: vec!["INC-7".to_string(), "INC-9".to_string()],
+        ..inc7.clone()
+    };
+    services[0].incidents = Some(inc7.clone());
+    services[1].incidents = Some(playbooks_incidents.clone());
 
     let mut statuses = BTreeMap::new();
     let all = fleet_rules
@@ -296,6 +316,7 @@ pub fn report() -> Report {
                     met: true,
                 },
             ],
+            incidents: Some(playbooks_incidents.clone()),
         },
         TeamReport {
             name: "identity".to_string(),
@@ -310,6 +331,7 @@ pub fn report() -> Report {
                 actual: None,
                 met: false,
             }],
+            incidents: Some(inc7),
         },
     ];
 
@@ -321,6 +343,25 @@ pub fn report() -> Report {
             score,
             services: services.len(),
             statuses,
+            // INC-8, major, named a service the fleet no longer has.
+            incidents: Some(IncidentSummary {
+                since: "2025-11-24".to_string(),
+                until: "2026-11-24".to_string(),
+                figures: IncidentFigures {
+                    major: 1,
+                    resolved: 2,
+                    mttr_hours: Some(3.65),
+                    postmortems_due: 2,
+                    without_postmortem: vec!["INC-8".to_string()],
+                    postmortem_coverage: Some(0.5),
+                    ids: vec![
+                        "INC-7".to_string(),
+                        "INC-8".to_string(),
+                        "INC-9".to_string(),
+                    ],
+                    ..playbooks_incidents
+                },
+            }),
         },
         fleet_rules,
         services,
@@ -371,5 +412,6 @@ fn service(name: &str, team: &str, tier: &str, rules: Vec<RuleResult>) -> Servic
         score: mean_score(rules.iter().map(|r| r.status)).unwrap_or(0.0),
         descriptor: format!("services/{name}.yaml"),
         rules,
+        incidents: None,
     }
 }

@@ -81,6 +81,69 @@ pub enum Command {
     /// Work with log files.
     #[command(subcommand)]
     Logs(LogsCommand),
+    /// Turn what other tools export into fleet records.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Write one incident record per Mattermost Playbooks run.
+    ///
+    /// FILE holds the runs as the Playbooks REST API returns them: the list
+    /// of GET /plugins/playbooks/api/v0/runs, a bare array of runs, or one
+    /// run. Each run becomes OUT/<date>-<name>.md with the run id as the
+    /// incident id, severity from the run's Severity property (sev1/critical,
+    /// sev2/major/high, sev3/minor/low), services from its Services property,
+    /// started and resolved from create_at and end_at, and the run's link;
+    /// the body holds the summary, the timeline and the retrospective.
+    ///
+    /// A run imported before (same id in OUT) is left alone unless --force.
+    /// Exit status: 0 when every run was written or already there, 2 when
+    /// FILE cannot be read or parsed (nothing is written) or a run was
+    /// refused (the others are written).
+    Playbooks(ImportPlaybooksArgs),
+}
+
+/// An incident severity, as the fleet's records spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Minor,
+    Major,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPlaybooksArgs {
+    /// The runs as JSON, or - for stdin.
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// The Mattermost server the runs are on, for each record's
+    /// playbook_run link (<URL>/playbooks/runs/<id>).
+    #[arg(long, value_name = "URL")]
+    pub server_url: String,
+    /// The folder to write the records into: the fleet's records/incidents.
+    #[arg(long, default_value = "records/incidents", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print the records instead of writing them.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rewrite the records of runs imported before.
+    #[arg(long)]
+    pub force: bool,
+    /// The run property that lists the affected services (a multiselect,
+    /// or text separated by commas).
+    #[arg(long, default_value = "Services", value_name = "PROPERTY")]
+    pub services_from: String,
+    /// The services of runs that do not list any (repeatable).
+    #[arg(long = "service", value_name = "NAME")]
+    pub services: Vec<String>,
+    /// The run property that holds the severity.
+    #[arg(long, default_value = "Severity", value_name = "PROPERTY")]
+    pub severity_from: String,
+    /// The severity of runs that have none; without it they are refused.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub default_severity: Option<SeverityArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 mod audit;
 mod explain;
+mod import;
 mod init;
 mod logs;
 mod metrics;
@@ -11,7 +12,7 @@ mod validate;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, InitCommand, LogsCommand, MetricsCommand};
+use crate::cli::{Cli, Command, ImportCommand, InitCommand, LogsCommand, MetricsCommand};
 
 /// Run a command; the exit status on success.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }) => init::service(&name, &team, &fleet, stdout, force),
         Command::Metrics(MetricsCommand::Lint(args)) => metrics::lint_cmd(&args),
         Command::Logs(LogsCommand::Lint(args)) => logs::lint(&args),
+        Command::Import(ImportCommand::Playbooks(args)) => import::playbooks(&args),
     }
 }
 

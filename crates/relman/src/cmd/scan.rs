@@ -270,6 +270,7 @@ fn sarif(report: &ScanReport, service: &Service) -> String {
             score: 0.0,
             services: 1,
             statuses: report.summary.statuses.clone(),
+            incidents: None,
         },
         fleet_rules: Vec::new(),
         services: vec![ServiceReport {
@@ -279,6 +280,7 @@ fn sarif(report: &ScanReport, service: &Service) -> String {
             score: 0.0,
             rules,
             descriptor: String::new(),
+            incidents: None,
         }],
         teams: Vec::new(),
         cost: None,
