@@ -79,12 +79,13 @@ echo
 if [ "$relman_ok" = 1 ]; then
   rc=0; "$RELMAN" scan "$copy" --format json >"$out/relman.json" 2>"$out/relman.err" || rc=$?
   if [ "$rc" -le 1 ]; then
-    jq -r '.findings[] | select(.rule == "S-3") | "\(.path)\t\(.line)"' "$out/relman.json" | sort -u >"$out/relman.tsv"
+    jq -r --arg p "$copy/" '.findings[] | select(.rule == "S-3") | "\(.path | ltrimstr($p) | ltrimstr("./"))\t\(.line)"' \
+      "$out/relman.json" | sort -u >"$out/relman.tsv"
   else
     echo "relman scan exited $rc: $(head -c 300 "$out/relman.err")"; relman_ok=0
   fi
 fi
-rc=0; (cd "$copy" && "$venv/bin/detect-secrets" scan --all-files .) >"$out/detect-secrets.json" 2>"$out/detect-secrets.err" || rc=$?
+rc=0; (cd "$copy" && "$venv/bin/detect-secrets" scan --all-files --no-verify .) >"$out/detect-secrets.json" 2>"$out/detect-secrets.err" || rc=$?
 [ "$rc" = 0 ] || die "detect-secrets exited $rc: $(head -c 300 "$out/detect-secrets.err")"
 jq -r '.results | to_entries[] | .key as $f | .value[] | "\($f)\t\(.line_number)"' "$out/detect-secrets.json" | sed 's#^\./##' | sort -u >"$out/detect-secrets.tsv"
 # Kingfisher: exit 0 = nothing found, 200 = findings, 205 = validated findings.

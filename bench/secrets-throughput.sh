@@ -101,9 +101,10 @@ else
   echo "relman: $RELMAN has no 'scan' command yet: its rows are n/a"
 fi
 echo "kingfisher: $("$kf" --version 2>&1 | head -n 1) (scan --no-validate --no-update-check --no-dedup --format jsonl)"
-echo "detect-secrets: $("$ds" --version) (scan --all-files, from inside the tree)"
+echo "detect-secrets: $("$ds" --version) (scan --all-files --no-verify, from inside the tree)"
 echo "ripgrep: $(rg --version | head -n 1) (rg -c -F -i -f literals.txt; $(wc -l <"$literals") literals from $literals_from)"
 echo "python for the generator: $(python3 --version 2>&1)"
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews wall times; CPU seconds less so)"
 echo "generated: $big ($(tree_bytes "$big") bytes, $(find "$big" -type f | wc -l) files, $(grep -vc '^#' "$big.planted.tsv") planted secrets; seed $seed)"
 echo "sample for detect-secrets: $small ($(tree_bytes "$small") bytes, $(grep -vc '^#' "$small.planted.tsv") planted; the same generator and seed at ${sample} MB)"
 python3 - "$real" <<'PY'
@@ -143,7 +144,8 @@ run() {
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$out/$label.time")
   kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/$label.time")
   cpu=$(awk -F': ' '/Percent of CPU/ {print $2}' "$out/$label.time")
-  echo "$label $secs $kib $cpu $rc $(tree_bytes "$tree")" >>"$out/results.txt"
+  cpus=$(awk -F': ' '/(User|System) time/ {s += $2} END {print s}' "$out/$label.time")
+  echo "$label $secs $kib $cpu $rc $(tree_bytes "$tree") $cpus" >>"$out/results.txt"
 }
 
 for input in gen sample real; do
@@ -151,14 +153,15 @@ for input in gen sample real; do
   if [ "$relman_ok" = 1 ]; then run "$input.relman" "$tree" "$RELMAN" scan "$tree" --format json; fi
   run "$input.kingfisher" "$tree" "$kf" scan "$tree" --no-validate --no-update-check --no-dedup --format jsonl -q
   run "$input.ripgrep" "$tree" rg -c -F -i -f "$literals" "$tree"
-  if [ "$input" != gen ]; then run "$input.detect-secrets" "$tree" env -C "$tree" "$ds" scan --all-files .; fi
+  if [ "$input" != gen ]; then run "$input.detect-secrets" "$tree" env -C "$tree" "$ds" scan --all-files --no-verify .; fi
 done
 
 # Reported lines as "path<TAB>line" relative to the tree, for the recall.
 for input in gen sample; do
   case $input in gen) tree=$big ;; sample) tree=$small ;; esac
   if [ -s "$out/$input.relman.out" ]; then
-    jq -r '.findings[] | select(.rule == "S-3") | "\(.path)\t\(.line)"' "$out/$input.relman.out" >"$out/$input.relman.tsv" || true
+    jq -r --arg p "$tree/" '.findings[] | select(.rule == "S-3") | "\(.path | ltrimstr($p) | ltrimstr("./"))\t\(.line)"' \
+      "$out/$input.relman.out" >"$out/$input.relman.tsv" || true
   fi
   jq -r --arg p "$tree/" 'select(.finding) | "\(.finding.path | ltrimstr($p))\t\(.finding.line)"' \
     "$out/$input.kingfisher.out" >"$out/$input.kingfisher.tsv" || true
@@ -178,8 +181,8 @@ tools = ["relman", "kingfisher", "ripgrep", "detect-secrets"]
 ok_rc = {"relman": (0, 1), "kingfisher": (0, 200, 205), "ripgrep": (0, 1), "detect-secrets": (0,)}
 res = {}
 for row in open(f"{out}/results.txt"):
-    label, secs, kib, cpu, rc, nbytes = row.split()
-    res[label] = (float(secs), int(kib), cpu, int(rc), int(nbytes))
+    label, secs, kib, cpu, rc, nbytes, cpus = row.split()
+    res[label] = (float(secs), int(kib), cpu, int(rc), int(nbytes), float(cpus))
 
 def planted(path):
     rows = []
@@ -217,7 +220,7 @@ for key, title, rows in inputs:
     nbytes = next((v[4] for k, v in res.items() if k.startswith(key + ".")), 0)
     print(f"== {title}: {nbytes / 1e6:.1f} MB" + (f", {len(rows)} planted secrets" if rows else ""))
     rec = recall(key, rows) if rows else {}
-    print(f"{'tool':<16} {'seconds':>8} {'MB/s':>8} {'peak MiB':>9} {'CPU':>5}  {'planted found':>13}  {'other lines':>11}")
+    print(f"{'tool':<16} {'seconds':>8} {'MB/s':>8} {'CPU s':>8} {'CPU':>5} {'peak MiB':>9}  {'planted found':>13}  {'other lines':>11}")
     for t in tools:
         label = f"{key}.{t}"
         if label not in res:
@@ -229,7 +232,7 @@ for key, title, rows in inputs:
                 why = "n/a"
             print(f"{t:<16} {why}")
             continue
-        secs, kib, cpu, rc, _ = res[label]
+        secs, kib, cpu, rc, _, cpus = res[label]
         status = ""
         if rc == 124:
             status = f"  TIMEOUT after {limit} s"
@@ -240,7 +243,7 @@ for key, title, rows in inputs:
             found, total, other = rec[t]
             f_cell = f"{sum(found.values())}/{len(rows)}"
             o_cell = "-" if t == "ripgrep" else str(other)
-        print(f"{t:<16} {secs:>8.2f} {nbytes / secs / 1e6 if secs else 0:>8.1f} {kib / 1024:>9.1f} {cpu:>5}  {f_cell:>13}  {o_cell:>11}{status}")
+        print(f"{t:<16} {secs:>8.2f} {nbytes / secs / 1e6 if secs else 0:>8.1f} {cpus:>8.2f} {cpu:>5} {kib / 1024:>9.1f}  {f_cell:>13}  {o_cell:>11}{status}")
     r = lambda t: res.get(f"{key}.{t}")
     if r("relman"):
         for peer in ("kingfisher", "ripgrep", "detect-secrets"):
@@ -255,6 +258,8 @@ for key, title, rows in inputs:
 print("planted found: planted secrets with a reported line of their file within their lines (ripgrep:")
 print("  a literal on one of those lines, from an untimed rg -n run on the files holding them).")
 print("other lines: distinct reported lines outside every planted secret (decoys, hashes, keywords).")
+print("CPU s: user + system seconds; CPU: their share of the wall time (200% = both cores).")
 print("ratios are wall-time ratios (peer seconds / relman seconds): above 1 means relman is faster.")
 PY
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "raw outputs: bench/out/secrets-throughput/"
