@@ -157,8 +157,8 @@ for input in gen sample real; do
 done
 
 # Reported lines as "path<TAB>line" relative to the tree, for the recall.
-for input in gen sample; do
-  case $input in gen) tree=$big ;; sample) tree=$small ;; esac
+for input in gen sample real; do
+  case $input in gen) tree=$big ;; sample) tree=$small ;; real) tree=$real ;; esac
   if [ -s "$out/$input.relman.out" ]; then
     jq -r --arg p "$tree/" '.findings[] | select(.rule == "S-3") | "\(.path | ltrimstr($p) | ltrimstr("./"))\t\(.line)"' \
       "$out/$input.relman.out" >"$out/$input.relman.tsv" || true
@@ -170,8 +170,10 @@ for input in gen sample; do
       "$out/$input.detect-secrets.out" >"$out/$input.detect-secrets.tsv" || true
   fi
   # ripgrep's timed run only counts; its lines come from an untimed run on the files with planted secrets.
-  (cd "$tree" && grep -v '^#' "$tree.planted.tsv" | cut -f1 | sort -u | xargs -r -d '\n' rg -n -H --no-heading -F -i -f "$literals") \
-    | awk -F: '{print $1 "\t" $2}' >"$out/$input.ripgrep.tsv" || true
+  if [ "$input" != real ]; then
+    (cd "$tree" && grep -v '^#' "$tree.planted.tsv" | cut -f1 | sort -u | xargs -r -d '\n' rg -n -H --no-heading -F -i -f "$literals") \
+      | awk -F: '{print $1 "\t" $2}' >"$out/$input.ripgrep.tsv" || true
+  fi
 done
 
 python3 - "$out" "$relman_ok" "$big.planted.tsv" "$small.planted.tsv" "$limit" <<'PY'
@@ -193,6 +195,17 @@ def planted(path):
         rows.append((p, int(a), int(b), kind))
     return rows
 
+def reported_lines(input_, t):
+    path = f"{out}/{input_}.{t}.tsv"
+    if not os.path.exists(path):
+        return None
+    lines = collections.defaultdict(set)
+    for row in open(path):
+        p, _, l = row.rstrip("\n").rpartition("\t")
+        if l.isdigit():
+            lines[p].add(int(l))
+    return lines
+
 def recall(input_, rows):
     """per tool: (found per kind Counter, reported lines, reported lines outside planted ranges)"""
     by_file = collections.defaultdict(list)
@@ -200,14 +213,9 @@ def recall(input_, rows):
         by_file[p].append((a, b))
     result = {}
     for t in tools:
-        path = f"{out}/{input_}.{t}.tsv"
-        if not os.path.exists(path):
+        lines = reported_lines(input_, t)
+        if lines is None:
             continue
-        lines = collections.defaultdict(set)
-        for row in open(path):
-            p, _, l = row.rstrip("\n").rpartition("\t")
-            if l.isdigit():
-                lines[p].add(int(l))
         found = collections.Counter(kind for p, a, b, kind in rows if any(a <= l <= b for l in lines.get(p, ())))
         total = sum(len(v) for v in lines.values())
         inside = sum(1 for p, ls in lines.items() for l in ls if any(a <= l <= b for a, b in by_file.get(p, ())))
@@ -243,12 +251,19 @@ for key, title, rows in inputs:
             found, total, other = rec[t]
             f_cell = f"{sum(found.values())}/{len(rows)}"
             o_cell = "-" if t == "ripgrep" else str(other)
-        print(f"{t:<16} {secs:>8.2f} {nbytes / secs / 1e6 if secs else 0:>8.1f} {cpus:>8.2f} {cpu:>5} {kib / 1024:>9.1f}  {f_cell:>13}  {o_cell:>11}{status}")
+        elif rows is None and t != "ripgrep":
+            lines = reported_lines(key, t)
+            o_cell = str(sum(len(v) for v in lines.values())) if lines is not None else ""
+        mbs = f"{nbytes / secs / 1e6:.1f}" if secs else "-"
+        print(f"{t:<16} {secs:>8.2f} {mbs:>8} {cpus:>8.2f} {cpu:>5} {kib / 1024:>9.1f}  {f_cell:>13}  {o_cell:>11}{status}")
     r = lambda t: res.get(f"{key}.{t}")
     if r("relman"):
         for peer in ("kingfisher", "ripgrep", "detect-secrets"):
             if r(peer):
-                print(f"relman/{peer} speed: {r(peer)[0] / r('relman')[0]:.2f}x")
+                (pw, *_, pc), (rw, *_, rc_) = r(peer), r("relman")
+                wall = f"{pw / rw:.2f}x" if rw else "-"
+                cpu_ratio = f"{pc / rc_:.2f}x" if rc_ else "-"
+                print(f"relman/{peer}: {wall} by wall time ({rw:.2f} s against {pw:.2f} s), {cpu_ratio} by CPU time")
     if rows:
         kinds = sorted({k for *_, k in rows})
         have = [t for t in tools if t in rec]
@@ -257,9 +272,10 @@ for key, title, rows in inputs:
     print()
 print("planted found: planted secrets with a reported line of their file within their lines (ripgrep:")
 print("  a literal on one of those lines, from an untimed rg -n run on the files holding them).")
-print("other lines: distinct reported lines outside every planted secret (decoys, hashes, keywords).")
+print("other lines: distinct reported lines outside every planted secret (decoys, hashes, keywords);")
+print("  on the real tree, all the lines reported.")
 print("CPU s: user + system seconds; CPU: their share of the wall time (200% = both cores).")
-print("ratios are wall-time ratios (peer seconds / relman seconds): above 1 means relman is faster.")
+print("relman/peer: the peer's seconds over relman's, by wall and by CPU time: above 1 means relman is faster.")
 PY
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "raw outputs: bench/out/secrets-throughput/"
