@@ -308,7 +308,12 @@ def db_url(g):
     user = g.w()
     pw = g.chars(string.ascii_letters + string.digits, g.r.randint(14, 22))
     scheme, port = g.r.choice([("postgres", 5432), ("postgresql", 5432), ("mysql", 3306), ("mongodb", 27017)])
-    return f"{scheme}://{user}:{pw}@{g.w()}-db.{g.r.choice(ENVS)}.example.com:{port}/{g.w()}", pw
+    # real-looking hosts: scanners rightly skip documentation hosts such as example.com
+    if g.r.random() < 0.5:
+        host = f"{g.w()}-db.{g.r.choice(ENVS)}.internal"
+    else:
+        host = f"{g.w()}-{g.r.choice(ENVS)}.c{g.chars(string.ascii_lowercase + string.digits, 12)}.us-east-1.rds.amazonaws.com"
+    return f"{scheme}://{user}:{pw}@{host}:{port}/{g.w()}", pw
 
 
 def secret_snippet(g, ext, kind):
