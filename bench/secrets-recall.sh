@@ -142,6 +142,15 @@ for c in cols:
     score = sum(min(n, risk.get(f, 0)) for f, n in per_file[c].items())
     print(f"{c:<16} {sum(per_file[c].values()):>6} {score:>6} {total:>5} {score / total:>7.1%}")
 
+short = {f: (n, sum(1 for (g, _), (v, _w) in labels.items() if g == f and v == "secret"))
+         for f, n in risk.items()}
+short = {f: (n, k) for f, (n, k) in short.items() if k < n}
+if short:
+    reachable = total - sum(n - k for n, k in short.values())
+    print("answer key: secrets.csv counts more risk lines than the labels find credentials in "
+          + ", ".join(f"{f} ({n} against {k})" for f, (n, k) in sorted(short.items()))
+          + f"; reporting only credential lines reaches at most {reachable}/{total} ({reachable / total:.1%}).")
+
 print()
 print("hand labels (bench/leaky/labels.tsv) of each reported line:")
 print(f"{'tool':<16} {'secret':>6} {'not-secret (FP)':>16} {'unlabelled':>11}")
