@@ -156,7 +156,7 @@ for input in gen sample real; do
   case $input in gen) tree=$big ;; sample) tree=$small ;; real) tree=$real ;; esac
   bytes=$(tree_bytes "$tree")
   for _ in $(seq "$runs"); do
-    if [ "$relman_ok" = 1 ]; then run "$input.relman" "$RELMAN" scan "$tree" --format json; fi
+    if [ "$relman_ok" = 1 ]; then run "$input.relman" "$RELMAN" scan "$tree" --rule S-3 --format json; fi
     run "$input.kingfisher" "$kf" scan "$tree" --no-validate --no-update-check --no-dedup --format jsonl -q
     run "$input.ripgrep" rg -c -F -i -f "$literals" "$tree"
   done
