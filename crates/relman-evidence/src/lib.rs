@@ -15,6 +15,7 @@ mod manifests;
 pub mod metrics;
 mod prometheus;
 mod repo;
+pub use repo::RepoParts;
 pub mod sarif;
 pub mod secrets;
 mod terraform;
@@ -99,8 +100,8 @@ pub async fn collect_service(
 }
 
 /// Collect a service's repo alone (`relman scan`).
-pub async fn collect_repo(service: &Service, limits: &Limits) -> RepoEvidence {
-    repo::collect(service, limits).await
+pub async fn collect_repo(service: &Service, limits: &Limits, parts: RepoParts) -> RepoEvidence {
+    repo::collect_parts(service, limits, parts).await
 }
 
 /// Collect what is observed about the fleet as a whole.

@@ -13,7 +13,35 @@ use tokio::time::timeout;
 
 use crate::Limits;
 
+/// Which readers of a repo to run: all of them for an audit; `relman scan
+/// --rule` runs only those its rules need.
+#[derive(Debug, Clone, Copy)]
+pub struct RepoParts {
+    /// Every file, for secrets (S-3).
+    pub secrets: bool,
+    /// YAML: Kubernetes manifests, Helm charts, Loki (S-2, S-4, D-5, O-5, O-7).
+    pub manifests: bool,
+    /// Terraform and IAM policy JSON (S-2, S-4, S-5, O-5).
+    pub terraform: bool,
+}
+
+impl RepoParts {
+    pub const ALL: RepoParts = RepoParts {
+        secrets: true,
+        manifests: true,
+        terraform: true,
+    };
+}
+
 pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence {
+    collect_parts(service, limits, RepoParts::ALL).await
+}
+
+pub(crate) async fn collect_parts(
+    service: &Service,
+    limits: &Limits,
+    parts: RepoParts,
+) -> RepoEvidence {
     let Some(repo) = &service.repo else {
         return RepoEvidence::NotGiven;
     };
@@ -53,8 +81,9 @@ pub(crate) async fn collect(service: &Service, limits: &Limits) -> RepoEvidence 
     let name = service.name.clone();
     let baseline = service.secrets_baseline.clone();
     // Walking and parsing the repo's files is blocking work.
-    let scan =
-        tokio::task::spawn_blocking(move || scan_files(&root, &shown, &name, baseline.as_deref()));
+    let scan = tokio::task::spawn_blocking(move || {
+        scan_files(&root, &shown, &name, baseline.as_deref(), parts)
+    });
     let scanned = match timeout(limits.repo_scan_timeout, scan).await {
         Ok(Ok(facts)) => facts,
         Ok(Err(e)) => Scanned::failed(&location, format!("the repo scan failed: {e}")),
@@ -87,13 +116,35 @@ struct Scanned {
     secrets: SecretFacts,
 }
 
-fn scan_files(root: &Path, shown: &str, name: &str, baseline: Option<&str>) -> Scanned {
-    let secrets = crate::secrets::scan_repo(root, shown, baseline);
-    let yaml = crate::manifests::scan(root, shown, name);
-    let (tf, tf_unreadable) = crate::terraform::read_all(root, shown);
+fn scan_files(
+    root: &Path,
+    shown: &str,
+    name: &str,
+    baseline: Option<&str>,
+    parts: RepoParts,
+) -> Scanned {
+    let secrets = if parts.secrets {
+        crate::secrets::scan_repo(root, shown, baseline)
+    } else {
+        SecretFacts::default()
+    };
+    let yaml = if parts.manifests {
+        crate::manifests::scan(root, shown, name)
+    } else {
+        crate::manifests::YamlFacts::default()
+    };
+    let (tf, tf_unreadable) = if parts.terraform {
+        crate::terraform::read_all(root, shown)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut sources = crate::terraform::log_retention(&tf);
     sources.extend(yaml.loki);
-    let cloud = crate::terraform::cloud_facts(root, shown, &tf, &tf_unreadable);
+    let cloud = if parts.terraform {
+        crate::terraform::cloud_facts(root, shown, &tf, &tf_unreadable)
+    } else {
+        CloudFacts::default()
+    };
     Scanned {
         metrics_ports: yaml.metrics_ports,
         log_retention: LogRetentionFacts {

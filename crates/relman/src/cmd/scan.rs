@@ -327,7 +327,14 @@ pub fn run(args: &ScanArgs, color: ColorChoice) -> Result<u8> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let repo = runtime.block_on(relman_evidence::collect_repo(&service, &limits));
+    // Only the readers the chosen rules need: `--rule S-3` reads no YAML or HCL.
+    let needs = |any: &[&str]| rules.iter().any(|r| any.contains(r));
+    let parts = relman_evidence::RepoParts {
+        secrets: needs(&["S-3"]),
+        manifests: needs(&["S-2", "S-4", "D-5", "O-5", "O-7"]),
+        terraform: needs(&["S-2", "S-4", "S-5", "O-5"]),
+    };
+    let repo = runtime.block_on(relman_evidence::collect_repo(&service, &limits, parts));
     let evidence = ServiceEvidence {
         repo,
         ..ServiceEvidence::default()
