@@ -99,7 +99,7 @@ open_source: {rnd.choice(["true", "false", '"holds customer data"'])}
             f.write("---\n\nThe service returned errors for 90 minutes.\n")
         if sev != "minor":
             with open(os.path.join(out, "records", "postmortems", f"pm-{i:05d}.md"), "w") as f:
-                f.write(f"---\nkind: Postmortem\nincident: INC-{i}\ndate: 2026-10-{2 + i % 27:02d}\n"
+                f.write(f"---\nkind: Postmortem\nincident: INC-{i}\ndate: 2026-10-{3 + i % 28:02d}\n"
                         "action_items:\n  - { title: Add an alert, owner: alice, due: 2026-12-01, done: false }\n"
                         "runbooks: [docs/runbooks/restart.md]\n---\n\n"
                         "The deploy pipeline let a bad config through.\n")

@@ -5,9 +5,8 @@
 #
 #   bench/terraform-overlap.sh            installs checkov in bench/.venv once
 #
-# relman's side comes from `cargo run --example cloud_facts` (relman-evidence),
-# which judges the facts the way the checks judge a service that is not
-# public; switch it to `relman scan` when that command lands.
+# relman's side is `relman scan --rule S-2 --rule S-4 --rule S-5 --format json`
+# on the fixtures, as a service that is not public.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fixtures=bench/terraform/fixtures
@@ -17,7 +16,9 @@ if [ ! -x bench/.venv/bin/checkov ]; then
   bench/.venv/bin/pip install -q "checkov==$checkov_version"
 fi
 mkdir -p bench/out
-cargo run -q -p relman-evidence --example cloud_facts -- "$fixtures" >bench/out/relman-cloud.jsonl
+RELMAN=${RELMAN:-target/release/relman}
+[ -x "$RELMAN" ] || cargo build -q --release -p relman
+"$RELMAN" scan "$fixtures" --rule S-2 --rule S-4 --rule S-5 --format json >bench/out/relman-scan.json || true
 # checkov exits 1 when a check fails; the JSON says whether it ran.
 # --skip-download: no calls to the vendor's API (this machine has no network).
 BC_SKIP_MAPPING=TRUE bench/.venv/bin/checkov -d "$fixtures" -o json --compact --quiet --skip-download \
@@ -25,8 +26,8 @@ BC_SKIP_MAPPING=TRUE bench/.venv/bin/checkov -d "$fixtures" -o json --compact --
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "checkov: $(bench/.venv/bin/checkov --version)"
 echo "fixtures: $(ls "$fixtures"/*.tf | wc -l) files"
-python3 - bench/out/relman-cloud.jsonl bench/out/checkov.json <<'PY'
-import json, os, sys
+python3 - bench/out/relman-scan.json bench/out/checkov.json <<'PY'
+import json, os, re, sys
 
 # checkov checks that judge what S-2, S-4 and S-5 judge.
 RULES = {
@@ -81,16 +82,22 @@ def key(resource):
     return resource[len("data."):] if resource.startswith("data.") else resource
 
 relman = {}
-for line in open(sys.argv[1]):
-    f = json.loads(line)
-    if f["rule"] == "-":
-        print(f"relman could not read {f['file']}:{f['line']}: {f['what']}")
+# The resource a finding is about: the first Terraform address its message names.
+address = re.compile(r"\b((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)")
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["status"] == "error":
+        print(f"relman could not read {f['path']}:{f.get('line')}: {f['message']}")
         continue
-    k = (key(f["resource"]), f["rule"])
+    if f["status"] not in ("fail", "unverified", "warn"):
+        continue
+    m = address.search(f["message"])
+    if not m:
+        continue
+    k = (key(m.group(1)), f["rule"])
     order = {"fail": 3, "unverified": 2, "warn": 1}
     prev = relman.get(k)
     if prev is None or order[f["status"]] > order[prev[0]]:
-        relman[k] = (f["status"], os.path.basename(f["file"]))
+        relman[k] = (f["status"], os.path.basename(f["path"]))
 
 data = json.load(open(sys.argv[2]))
 runs = data if isinstance(data, list) else [data]

@@ -120,10 +120,21 @@ pub(crate) fn repo_files<'a>(
     exts: &'a [&'a str],
     max_bytes: u64,
 ) -> impl Iterator<Item = (std::path::PathBuf, String)> + 'a {
+    // `.gitignore` files are read as custom ignore files, from the repo
+    // down: ignore files above the repo and the user's global excludes are
+    // not read, so the same checkout gives the same answer on every
+    // machine; and the `ignore` crate's Git mode, which compiles a matcher
+    // for every folder above the repo on every walk, is not needed.
     ignore::WalkBuilder::new(root)
         .hidden(true)
-        .git_ignore(true)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
+        .add_custom_ignore_filename(".gitignore")
+        .parents(false)
         .require_git(false)
+        .follow_links(false)
         .max_filesize(Some(max_bytes))
         .build()
         .flatten()

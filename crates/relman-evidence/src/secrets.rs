@@ -180,8 +180,10 @@ pub fn read_baseline(path: &Path, shown: &str) -> Baseline {
 /// `location` prefixes paths in messages; `baseline` is the baseline file
 /// relative to the repo (`None`: the default, when it exists).
 pub fn scan_repo(root: &Path, location: &str, baseline: Option<&str>) -> SecretFacts {
-    let scanner = relman_secrets::Scanner::builtin();
-    let tree = relman_secrets::scan_tree(root, &scanner, &relman_secrets::TreeOptions::default());
+    // Compiling the rules costs milliseconds: once per process, not per repo.
+    static SCANNER: std::sync::OnceLock<relman_secrets::Scanner> = std::sync::OnceLock::new();
+    let scanner = SCANNER.get_or_init(relman_secrets::Scanner::builtin);
+    let tree = relman_secrets::scan_tree(root, scanner, &relman_secrets::TreeOptions::default());
     let join = |rel: &str| {
         if location.is_empty() || location == "." {
             rel.to_string()

@@ -58,7 +58,7 @@ pub struct FileMatch {
 const BINARY_PROBE: usize = 8 * 1024;
 
 /// Scans every file under `root` (or `root` itself when it is a file) in
-/// parallel. `.gitignore`, `.ignore` and `.git/info/exclude` are honoured
+/// parallel. `.gitignore` and `.ignore` files are honoured
 /// (with or without a Git repository), from `root` down: ignore files
 /// above `root` and the user's global excludes are not read, so the same
 /// tree gives the same result on every machine. Hidden files are read;
@@ -67,11 +67,14 @@ pub fn scan_tree(root: &Path, scanner: &Scanner, opts: &TreeOptions) -> TreeScan
     let shared = Mutex::new(TreeScan::default());
     let walker = WalkBuilder::new(root)
         .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
+        // `.gitignore` as a custom ignore file: the crate's Git mode would
+        // compile a matcher for every folder above `root` on every walk.
+        .git_ignore(false)
+        .git_exclude(false)
         .git_global(false)
         .parents(false)
         .ignore(true)
+        .add_custom_ignore_filename(".gitignore")
         .require_git(false)
         .follow_links(false)
         .threads(opts.threads)
