@@ -90,7 +90,9 @@ for f in json.load(open(sys.argv[1]))["findings"]:
         continue
     if f["status"] not in ("fail", "unverified", "warn"):
         continue
-    m = address.search(f["message"])
+    # A policy document is judged where it is written, as checkov does.
+    m = re.search(r"\b(data\.aws_iam_policy_document\.[A-Za-z0-9_-]+)", f["message"]) \
+        or address.search(f["message"])
     if not m:
         continue
     k = (key(m.group(1)), f["rule"])
