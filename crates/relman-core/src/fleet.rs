@@ -424,6 +424,60 @@ pub struct Records {
     /// load diagnostic), so that the checks that would have read them can
     /// say so instead of judging without them.
     pub rejected: Vec<RejectedRecord>,
+    /// Deployments and reviews by service, built on first use: checks ask
+    /// for one service's records, and a fleet has thousands of services.
+    /// Built after loading; the lists are not changed once it is.
+    index: RecordIndex,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RecordIndex {
+    incidents: std::sync::OnceLock<Index>,
+    deployments: std::sync::OnceLock<Index>,
+    reviews: std::sync::OnceLock<Index>,
+}
+
+/// Positions of the records of each service, and the length of the list
+/// when it was built.
+type Index = (usize, HashMap<String, Vec<usize>>);
+
+fn index_by<'a, T>(items: &'a [T], keys: impl Fn(&'a T) -> Vec<&'a str>) -> Index {
+    let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, it) in items.iter().enumerate() {
+        for k in keys(it) {
+            let list = m.entry(k.to_string()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    (items.len(), m)
+}
+
+/// The records of `service`: from the index while the list is the one it
+/// was built on, else (a list changed after use, as tests do) by a scan.
+fn lookup<'a, T>(
+    items: &'a [T],
+    cell: &'a std::sync::OnceLock<Index>,
+    service: &str,
+    keys: impl Fn(&'a T) -> Vec<&'a str> + Copy + 'a,
+) -> Vec<&'a T> {
+    let (len, index) = cell.get_or_init(|| index_by(items, keys));
+    if *len == items.len() {
+        index
+            .get(service)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&i| items.get(i))
+            .filter(|it| keys(it).contains(&service))
+            .collect()
+    } else {
+        items
+            .iter()
+            .filter(|it| keys(it).contains(&service))
+            .collect()
+    }
 }
 
 /// A record (or a line of a deployments file) that could not be loaded.
@@ -458,13 +512,29 @@ impl Records {
     /// A service's deployments up to the end of `until`, in time order
     /// (ties in file order).
     pub fn deployments_of(&self, service: &str, until: NaiveDate) -> Vec<&Deployment> {
-        let mut out: Vec<&Deployment> = self
-            .deployments
-            .iter()
-            .filter(|d| d.service == service && d.at.date_naive() <= until)
+        let mut out: Vec<&Deployment> =
+            lookup(&self.deployments, &self.index.deployments, service, |d| {
+                vec![d.service.as_str()]
+            })
+            .into_iter()
+            .filter(|d| d.at.date_naive() <= until)
             .collect();
         out.sort_by_key(|d| d.at);
         out
+    }
+
+    /// The incidents naming a service, in file order.
+    pub fn incidents_for(&self, service: &str) -> Vec<&Incident> {
+        lookup(&self.incidents, &self.index.incidents, service, |i| {
+            i.services.iter().map(String::as_str).collect()
+        })
+    }
+
+    /// A service's reviews, in file order.
+    pub fn reviews_of(&self, service: &str) -> Vec<&Review> {
+        lookup(&self.reviews, &self.index.reviews, service, |r| {
+            vec![r.service.as_str()]
+        })
     }
 
     /// A service's first deployment to each environment up to `until`, in

@@ -37,12 +37,16 @@ pub(crate) fn judge(fleet: &Fleet, mut ev: Evaluated, now: NaiveDate) -> Report 
         .iter()
         .filter(|w| w.applies(now, max))
         .collect();
-    let find = |rule: &str, service: Option<&str>| {
-        valid
-            .iter()
-            .find(|w| w.rule == rule && w.service.as_deref() == service)
-            .copied()
-    };
+    // The first valid waiver of each rule and service, looked up by key:
+    // a fleet has thousands of services and hundreds of waivers.
+    let mut by_key: std::collections::HashMap<(&str, Option<&str>), &Waiver> =
+        std::collections::HashMap::new();
+    for w in &valid {
+        by_key
+            .entry((w.rule.as_str(), w.service.as_deref()))
+            .or_insert(w);
+    }
+    let find = |rule: &str, service: Option<&str>| by_key.get(&(rule, service)).copied();
     for r in &mut ev.fleet_rules {
         apply_waiver(r, find(&r.rule, None));
     }

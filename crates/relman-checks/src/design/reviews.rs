@@ -89,9 +89,9 @@ pub(crate) fn judge(cx: &ServiceCx<'_>, out: &mut Findings, kind: ReviewType) {
     let mut reviews: Vec<&Review> = cx
         .fleet
         .records
-        .reviews
-        .iter()
-        .filter(|r| r.kind == kind && r.service == *name)
+        .reviews_of(name)
+        .into_iter()
+        .filter(|r| r.kind == kind)
         .collect();
     reviews.sort_by_key(|r| r.date);
 

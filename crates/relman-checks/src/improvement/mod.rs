@@ -33,11 +33,7 @@ pub(crate) fn iso(t: DateTime<Utc>) -> String {
 pub(crate) fn incidents_of<'a>(cx: &ServiceCx<'a>, out: &mut Findings) -> Vec<&'a Incident> {
     let records = &cx.fleet.records;
     let mut list = Vec::new();
-    for inc in records
-        .incidents
-        .iter()
-        .filter(|i| i.services.contains(&cx.service.name))
-    {
+    for inc in records.incidents_for(&cx.service.name) {
         let future = [("started", inc.started), ("resolved", inc.resolved)]
             .into_iter()
             .find_map(|(f, t)| t.filter(|t| t.date_naive() > cx.now).map(|t| (f, t)));
