@@ -976,25 +976,13 @@ impl Extract<'_> {
                 );
             }
             "aws_db_instance" | "aws_rds_cluster_instance" => {
-                let (exposed, detail, at) = match b.body.get_attribute("publicly_accessible") {
-                    Some(a) => {
-                        let v = self.scope.bool(&a.value);
-                        let shown = match &v {
-                            TfValue::Known(x) => x.to_string(),
-                            TfValue::Unresolved(t) => t.clone(),
-                        };
-                        (
-                            v,
-                            format!("publicly_accessible = {shown}"),
-                            f.place_of(a.span()),
-                        )
-                    }
-                    None => (
-                        TfValue::Known(false),
-                        "publicly_accessible is not set (private)".to_string(),
-                        f.place_of(b.span()),
-                    ),
-                };
+                let (exposed, detail, at) = self.bool_setting(
+                    f,
+                    b,
+                    b.body.get_attribute("publicly_accessible"),
+                    "publicly_accessible",
+                    "publicly_accessible is not set (private)",
+                );
                 self.expose(ExposureKind::Database, &address, exposed, false, detail, at);
             }
             "aws_eip" => {
@@ -1217,25 +1205,13 @@ impl Extract<'_> {
         let public = std::iter::once(&b.body)
             .chain(interfaces.iter().map(|i| &i.body))
             .find_map(|body| body.get_attribute("associate_public_ip_address"));
-        let (exposed, detail, at) = match public {
-            Some(a) => {
-                let v = self.scope.bool(&a.value);
-                let shown = match &v {
-                    TfValue::Known(x) => x.to_string(),
-                    TfValue::Unresolved(t) => t.clone(),
-                };
-                (
-                    v,
-                    format!("associate_public_ip_address = {shown}"),
-                    f.place_of(a.span()),
-                )
-            }
-            None => (
-                TfValue::Known(false),
-                "associate_public_ip_address is not set".to_string(),
-                f.place_of(b.span()),
-            ),
-        };
+        let (exposed, detail, at) = self.bool_setting(
+            f,
+            b,
+            public,
+            "associate_public_ip_address",
+            "associate_public_ip_address is not set",
+        );
         self.expose(
             ExposureKind::InstancePublicIp,
             &address,
@@ -1244,6 +1220,34 @@ impl Extract<'_> {
             detail,
             at,
         );
+    }
+
+    /// A boolean setting of block `b` that makes it exposed: its value (a
+    /// variable stays unresolved), what it says, and where. Unset means
+    /// false, and `unset` says so at the block.
+    fn bool_setting(
+        &self,
+        f: &TfFile,
+        b: &Block,
+        attr: Option<&hcl_edit::structure::Attribute>,
+        name: &str,
+        unset: &str,
+    ) -> (TfValue<bool>, String, Place) {
+        match attr {
+            Some(a) => {
+                let v = self.scope.bool(&a.value);
+                let shown = match &v {
+                    TfValue::Known(x) => x.to_string(),
+                    TfValue::Unresolved(t) => t.clone(),
+                };
+                (v, format!("{name} = {shown}"), f.place_of(a.span()))
+            }
+            None => (
+                TfValue::Known(false),
+                unset.to_string(),
+                f.place_of(b.span()),
+            ),
+        }
     }
 
     /// A `policy = …` value, whichever of the four forms it takes.

@@ -342,6 +342,24 @@ pub enum FailOn {
     Never,
 }
 
+impl FailOn {
+    /// Whether a status makes the exit status 1.
+    pub fn counts(self, status: relman_core::Status) -> bool {
+        use relman_core::Status;
+        match self {
+            FailOn::Never => false,
+            FailOn::Fail => matches!(status, Status::Fail | Status::Error),
+            FailOn::Unverified => {
+                matches!(status, Status::Fail | Status::Error | Status::Unverified)
+            }
+            FailOn::Warn => matches!(
+                status,
+                Status::Fail | Status::Error | Status::Unverified | Status::Warn
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The fleet directory (holding relman.yaml).

@@ -1,13 +1,13 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use relman_core::Category;
 use relman_core::report::Report;
-use relman_core::{Category, Status};
 use relman_engine::{AuditOptions, Filter};
 use relman_evidence::Limits;
 use relman_report::RenderOptions;
 
-use crate::cli::{AuditArgs, ColorChoice, FailOn, Format};
+use crate::cli::{AuditArgs, ColorChoice, Format};
 use crate::output;
 
 fn render(
@@ -22,18 +22,6 @@ fn render(
         Format::Markdown => relman_report::markdown(report),
         Format::Sarif => relman_report::sarif(report, manifesto),
         Format::Junit => relman_report::junit(report),
-    }
-}
-
-fn failing(status: Status, fail_on: FailOn) -> bool {
-    match fail_on {
-        FailOn::Never => false,
-        FailOn::Fail => matches!(status, Status::Fail | Status::Error),
-        FailOn::Unverified => matches!(status, Status::Fail | Status::Error | Status::Unverified),
-        FailOn::Warn => matches!(
-            status,
-            Status::Fail | Status::Error | Status::Unverified | Status::Warn
-        ),
     }
 }
 
@@ -151,6 +139,6 @@ pub fn run(args: &AuditArgs, color: ColorChoice) -> Result<u8> {
         return Ok(2);
     }
     Ok(u8::from(
-        report.all_rules().any(|r| failing(r.status, args.fail_on)),
+        report.all_rules().any(|r| args.fail_on.counts(r.status)),
     ))
 }

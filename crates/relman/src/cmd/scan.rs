@@ -15,7 +15,7 @@ use relman_core::secrets::SecretFound;
 use relman_core::{Finding, Status};
 use serde::Serialize;
 
-use crate::cli::{ColorChoice, FailOn, ScanArgs, ScanFormat};
+use crate::cli::{ColorChoice, ScanArgs, ScanFormat};
 use crate::output;
 
 /// The rules a repository gives evidence for.
@@ -82,7 +82,7 @@ fn shown_root(root: &Path) -> String {
     if t.is_empty() { s } else { t.to_string() }
 }
 
-fn service_for(args: &ScanArgs, root: &Path) -> Result<Service> {
+fn service_for(args: &ScanArgs, root: &Path) -> Service {
     let name = match &args.service {
         Some(n) => n.clone(),
         None => std::fs::canonicalize(root)
@@ -108,7 +108,7 @@ fn service_for(args: &ScanArgs, root: &Path) -> Result<Service> {
         });
     }
     s.secrets_baseline = args.baseline.clone();
-    Ok(s)
+    s
 }
 
 fn to_scan(f: Finding, rule: &str, root: &str, secrets: &[SecretFound]) -> ScanFinding {
@@ -288,18 +288,6 @@ fn sarif(report: &ScanReport, service: &Service) -> String {
     relman_report::sarif(&r, &manifesto)
 }
 
-fn failing(status: Status, fail_on: FailOn) -> bool {
-    match fail_on {
-        FailOn::Never => false,
-        FailOn::Fail => matches!(status, Status::Fail | Status::Error),
-        FailOn::Unverified => matches!(status, Status::Fail | Status::Error | Status::Unverified),
-        FailOn::Warn => matches!(
-            status,
-            Status::Fail | Status::Error | Status::Unverified | Status::Warn
-        ),
-    }
-}
-
 pub fn run(args: &ScanArgs, color: ColorChoice) -> Result<u8> {
     let root = args.path.as_path();
     let meta = std::fs::metadata(root).with_context(|| format!("{}", root.display()))?;
@@ -318,7 +306,7 @@ pub fn run(args: &ScanArgs, color: ColorChoice) -> Result<u8> {
         }
         rules.retain(|s| args.rules.iter().any(|r| r.eq_ignore_ascii_case(s)));
     }
-    let service = service_for(args, root)?;
+    let service = service_for(args, root);
     let limits = relman_evidence::Limits {
         repo_scan_timeout: std::time::Duration::from_secs(args.timeout),
         ..relman_evidence::Limits::default()
@@ -407,7 +395,7 @@ pub fn run(args: &ScanArgs, color: ColorChoice) -> Result<u8> {
     let failed = report
         .findings
         .iter()
-        .any(|f| failing(f.status, args.fail_on));
+        .any(|f| args.fail_on.counts(f.status));
     Ok(u8::from(failed))
 }
 
